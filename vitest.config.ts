@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Serial and broker tests hold real ptys and ports; two cores do not gain from more workers.
+    maxWorkers: 2,
+  },
+});
