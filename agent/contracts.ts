@@ -33,8 +33,8 @@ export type FixQuality =
 export interface Fix {
   /** UTC time of the epoch, with milliseconds; null until a date was seen (RMC or ZDA). */
   time: string | null;
-  /** UTC time of day of the epoch, `hh:mm:ss.sss`, always known (it keys the epoch). */
-  timeOfDay: string;
+  /** UTC time of day of the epoch, `hh:mm:ss.sss`; null when the receiver sent an empty time. */
+  timeOfDay: string | null;
   /** Decimal degrees, WGS84; null when the epoch has no valid position. Never 0,0 by default. */
   lat: number | null;
   lon: number | null;

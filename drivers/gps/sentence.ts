@@ -1,0 +1,79 @@
+/**
+ * From one framed line to one checked sentence: find where the sentence starts, verify its
+ * checksum, split its address into talker and type. Every line that does not yield a sentence
+ * is counted under exactly one fault kind; `noise`, `doubleDollar` and `spliced` are counted in
+ * addition, because the sentence after them is still decoded (real receivers do all three, and
+ * the sentence behind the last `$` is usually intact).
+ */
+import { verifyChecksum } from "./checksum.js";
+import type { GpsFaultCounts } from "./faults.js";
+
+/** NMEA 0183 allows 82 characters; vendor sentences go far over (MediaTek PMTKCHN: 203). Beyond this is noise. */
+export const MAX_SENTENCE_CHARS = 512;
+
+export interface Sentence {
+  /** `GN`, `GP`, `GL`, `GA`, `GB`, `BD`, `QZ`, `IN`, … */
+  talker: string;
+  /** `RMC`, `GGA`, … */
+  type: string;
+  /** The sentence from `$` to the end of its checksum. */
+  text: string;
+  /** Comma-separated fields without the checksum; fields[0] is the address (`$GNRMC`). */
+  fields: string[];
+}
+
+const ADDRESS = /^\$([A-Z]{2})([A-Z]{3})$/;
+
+export function readSentence(line: string, faults: GpsFaultCounts): Sentence | null {
+  if (line.length > MAX_SENTENCE_CHARS) {
+    faults.overlong++;
+    return null;
+  }
+
+  const start = findStart(line, faults);
+  if (start === null) return null;
+
+  const text = line.slice(start);
+  const { verdict, bodyEnd } = verifyChecksum(text);
+  if (verdict !== "ok") {
+    faults[verdict === "missing" ? "missingChecksum" : verdict === "bad" ? "badChecksum" : "cutOff"]++;
+    return null;
+  }
+
+  const fields = text.slice(0, bodyEnd).split(",");
+  const address = fields[0] ?? "";
+  if (address.startsWith("$P")) {
+    faults.proprietary++;
+    return null;
+  }
+
+  const match = ADDRESS.exec(address);
+  if (match === null) {
+    faults.unknown++;
+    return null;
+  }
+
+  return { talker: match[1]!, type: match[2]!, text: text.slice(0, bodyEnd + 3), fields };
+}
+
+/** Index of the `$` the sentence starts at, or null when the line holds no sentence to decode. */
+function findStart(line: string, faults: GpsFaultCounts): number | null {
+  if (line.startsWith("!")) {
+    faults.ais++;
+    return null;
+  }
+
+  const first = line.indexOf("$");
+  if (first < 0) {
+    faults.tail++;
+    return null;
+  }
+  if (first > 0) faults.noise++;
+
+  const last = line.lastIndexOf("$");
+  if (last === first) return first;
+
+  const onlyDoubled = last === first + 1;
+  faults[onlyDoubled ? "doubleDollar" : "spliced"]++;
+  return last;
+}
