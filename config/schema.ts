@@ -1,0 +1,336 @@
+/**
+ * The agent's configuration: one JSON file, validated by this schema before anything starts.
+ *
+ * Every object is strict, so a misspelt key is an error instead of a silently ignored option.
+ * Every option is declared through option.ts, which records its unit and default as metadata;
+ * `muck-agent config defaults` prints the README's option table from it, so the documentation
+ * cannot drift from the code. Sections use `prefault({})` so an absent section still gets the
+ * defaults of its fields (zod 4's `default` would skip parsing them).
+ */
+import { z } from "zod";
+import { LOG_LEVELS } from "../agent/log.js";
+import { notAbove, once, option, optional, required, satisfies } from "./option.js";
+
+/** Speeds a UART and its termios settings support out of the box (Linux `Bxxxx` constants). */
+export const STANDARD_BAUD_RATES = [
+  4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600,
+] as const;
+
+const MIB = 1024 * 1024;
+
+const baudRate = z.number().pipe(z.literal(STANDARD_BAUD_RATES));
+const positive = z.number().positive();
+const integer = z.number().int();
+
+const TRUCK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// Topic levels without wildcards or empty levels; a leading `$` is reserved for broker topics.
+const TOPIC_PREFIX = /^(?!\$)[^+#/\u0000]+(\/[^+#/\u0000]+)*$/;
+
+function isMqttUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === "mqtt:" || url.protocol === "mqtts:") && url.hostname !== "";
+}
+
+const serialPortFields = {
+  baudRate: option(baudRate, 9600, "baud", "Serial speed; must match the device's setting."),
+  silenceTimeoutS: option(
+    positive.max(600),
+    5,
+    "s",
+    "Data-silence watchdog: with no bytes for this long the port is reported lost and reopened.",
+  ),
+  reopenMinMs: option(
+    integer.min(10).max(600_000),
+    500,
+    "ms",
+    "First delay before reopening a lost port.",
+  ),
+  reopenMaxMs: option(
+    integer.min(10).max(3_600_000),
+    30_000,
+    "ms",
+    "Ceiling of the doubling reopen delay, so an unplugged device is not polled in a tight loop.",
+  ),
+};
+
+const GpsSchema = z
+  .object({
+    path: option(
+      z.string().min(1),
+      "/dev/ttyUSB0",
+      "",
+      "Serial device of the GNSS receiver. Prefer /dev/serial/by-id/…, which survives re-enumeration.",
+    ),
+    ...serialPortFields,
+    epochIdleMs: option(
+      integer.min(20).max(5000),
+      250,
+      "ms",
+      "An epoch (the sentences of one fix) closes when no sentence arrives for this long.",
+    ),
+    maxHdop: option(
+      positive.max(99),
+      5,
+      "",
+      "Fixes with a horizontal dilution of precision above this are too imprecise to judge violations.",
+    ),
+    maxPlausibleSpeedKmh: option(
+      positive.max(400),
+      160,
+      "km/h",
+      "A jump implying a faster speed than this is a multipath outlier, not the truck.",
+    ),
+  })
+  .strict()
+  .superRefine(notAbove("reopenMinMs", "reopenMaxMs"), once("reopenMinMs", "reopenMaxMs"))
+  .superRefine(epochShorterThanWatchdog, once("epochIdleMs", "silenceTimeoutS"));
+
+// An epoch that stays open as long as the watchdog would make every quiet second a lost port.
+function epochShorterThanWatchdog(
+  gps: { epochIdleMs: number; silenceTimeoutS: number },
+  ctx: z.RefinementCtx,
+): void {
+  const silenceMs = gps.silenceTimeoutS * 1000;
+  if (gps.epochIdleMs < silenceMs) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["epochIdleMs"],
+    message: "epochIdleMs must be shorter than the data-silence watchdog",
+    params: { expected: `less than silenceTimeoutS × 1000 (${silenceMs})` },
+  });
+}
+
+const ScaleSchema = z
+  .object({
+    path: required(
+      z.string().min(1),
+      "Serial device of the load-cell indicator (required when scale is present).",
+    ),
+    ...serialPortFields,
+    protocol: option(
+      z.enum(["ascii", "sics", "toledo"]),
+      "ascii",
+      "",
+      "Frame format: ascii (continuous weight lines), sics (MT-SICS polled), toledo (continuous).",
+    ),
+    pollIntervalMs: option(
+      integer.min(50).max(60_000),
+      500,
+      "ms",
+      "How often a SICS indicator is asked for a weight.",
+    ),
+    sicsCommand: option(
+      z.enum(["SI", "S"]),
+      "SI",
+      "",
+      "SICS poll command: SI answers at once (stable or not), S waits for a stable weight.",
+    ),
+    weight: option(
+      z.enum(["gross", "net"]),
+      "gross",
+      "",
+      "Which weight to report: gross, or net (after tare).",
+    ),
+  })
+  .strict()
+  .superRefine(notAbove("reopenMinMs", "reopenMaxMs"), once("reopenMinMs", "reopenMaxMs"));
+
+const MqttSchema = z
+  .object({
+    url: option(
+      satisfies(isMqttUrl, "an mqtt:// or mqtts:// URL with a host", "not an MQTT broker URL"),
+      "mqtt://127.0.0.1:1883",
+      "",
+      "Broker URL; use mqtts:// for TLS.",
+    ),
+    protocolVersion: option(
+      z.number().pipe(z.literal([4, 5])),
+      4,
+      "",
+      "MQTT protocol level: 4 = MQTT 3.1.1, 5 = MQTT 5.",
+    ),
+    topicPrefix: option(
+      satisfies(
+        (text) => TOPIC_PREFIX.test(text),
+        "topic levels without + or #, empty levels, a leading $ or a leading/trailing /",
+        "not a usable topic prefix",
+      ),
+      "muck",
+      "",
+      "First topic levels; records go to <topicPrefix>/<truckId>/<kind>.",
+    ),
+    keepaliveS: option(
+      integer.min(0).max(65_535),
+      240,
+      "s",
+      "MQTT keepalive; long enough to spare cellular data, short enough to notice a dead link. 0 disables.",
+    ),
+    username: optional(z.string(), "Broker user name."),
+    password: optional(z.string(), "Broker password (MQTT 3.1.1 requires a username with it)."),
+    connectTimeoutS: option(
+      positive.max(600),
+      30,
+      "s",
+      "Give up on a connection attempt after this long.",
+    ),
+    reconnectMinMs: option(
+      integer.min(100).max(3_600_000),
+      1000,
+      "ms",
+      "First delay before reconnecting.",
+    ),
+    reconnectMaxMs: option(
+      integer.min(100).max(3_600_000),
+      120_000,
+      "ms",
+      "Ceiling of the doubling reconnect delay.",
+    ),
+    busyBackoffMs: option(
+      integer.min(0).max(86_400_000),
+      300_000,
+      "ms",
+      "Wait after the broker refuses as busy or over quota, so a fleet does not hammer it.",
+    ),
+    sessionExpiryS: option(
+      integer.min(0).max(4_294_967_295),
+      604_800,
+      "s",
+      "MQTT 5 only: how long the broker keeps the session (and queued acks) after a disconnect.",
+    ),
+    willDelayS: option(
+      integer.min(0).max(4_294_967_295),
+      60,
+      "s",
+      "MQTT 5 only: delay before the broker publishes the offline will, so short drops stay quiet.",
+    ),
+    maxInFlight: option(
+      integer.min(1).max(65_535),
+      32,
+      "messages",
+      "QoS 1 publishes awaiting PUBACK at once.",
+    ),
+  })
+  .strict()
+  .superRefine(
+    notAbove("reconnectMinMs", "reconnectMaxMs"),
+    once("reconnectMinMs", "reconnectMaxMs"),
+  )
+  .superRefine(passwordHasUsername, once("password", "username", "protocolVersion"));
+
+// MQTT 3.1.1 (§3.1.2.9) forbids the password flag without the user name flag; MQTT 5 allows it.
+function passwordHasUsername(
+  mqtt: { password?: string | undefined; username?: string | undefined; protocolVersion: number },
+  ctx: z.RefinementCtx,
+): void {
+  if (mqtt.password === undefined || mqtt.username !== undefined || mqtt.protocolVersion === 5) {
+    return;
+  }
+  ctx.addIssue({
+    code: "custom",
+    path: ["password"],
+    message: "MQTT 3.1.1 does not allow a password without a username",
+    params: { expected: "a username as well, or protocolVersion 5" },
+  });
+}
+
+const CadenceSchema = z
+  .object({
+    minPeriodS: option(positive, 30, "s", "While moving, send a position at least this often."),
+    minDistanceM: option(
+      z.number().min(0),
+      50,
+      "m",
+      "Send a position after moving this far since the last one.",
+    ),
+    minHeadingDeg: option(
+      z.number().min(0).max(180),
+      15,
+      "deg",
+      "Send a position after turning this much (keeps corners on the map).",
+    ),
+    minSpeedDeltaKmh: option(
+      z.number().min(0),
+      10,
+      "km/h",
+      "Send a position after the speed changes this much.",
+    ),
+    heartbeatS: option(
+      positive,
+      300,
+      "s",
+      "While stopped, send a position this often to show the agent is alive.",
+    ),
+    stoppedSpeedKmh: option(
+      z.number().min(0),
+      3,
+      "km/h",
+      "Below this speed the truck counts as stopped (GPS jitter is never zero).",
+    ),
+    weightDeltaKg: option(
+      z.number().min(0),
+      200,
+      "kg",
+      "Send a weight when the stable weight changes this much.",
+    ),
+    weightPeriodS: option(
+      positive,
+      60,
+      "s",
+      "Send a weight at least this often while the scale reports.",
+    ),
+  })
+  .strict();
+
+const OutboxSchema = z
+  .object({
+    syncIntervalMs: option(
+      integer.min(0).max(1000),
+      200,
+      "ms",
+      "Group commit: records are fsynced together at most this late; 0 syncs every record.",
+    ),
+    maxBytes: option(integer.min(MIB), 512 * MIB, "bytes", "Size limit of the outbox on disk."),
+  })
+  .strict();
+
+export const AgentConfigSchema = z
+  .object({
+    truckId: required(
+      satisfies(
+        (text) => TRUCK_ID.test(text),
+        "1 to 64 characters of A-Z a-z 0-9 _ -",
+        "not a usable truck id",
+      ),
+      "Truck identifier; becomes the MQTT client id and a topic level, so no / + # or spaces.",
+    ),
+    dataDir: option(
+      z.string().min(1),
+      "/var/lib/muck-agent",
+      "",
+      "Directory for the outbox and the sequence file; relative paths resolve against the working directory.",
+    ),
+    log: z
+      .object({
+        level: option(
+          z.enum(LOG_LEVELS),
+          "info",
+          "",
+          "Log level of the agent's JSON logs on stderr.",
+        ),
+      })
+      .strict()
+      .prefault({}),
+    gps: GpsSchema.prefault({}),
+    scale: optional(
+      ScaleSchema,
+      "Load-cell indicator; leave the section out when the truck has none.",
+    ),
+    mqtt: MqttSchema.prefault({}),
+    cadence: CadenceSchema.prefault({}),
+    outbox: OutboxSchema.prefault({}),
+  })
+  .strict();
+
+export type AgentConfig = z.output<typeof AgentConfigSchema>;
+export type AgentConfigInput = z.input<typeof AgentConfigSchema>;
