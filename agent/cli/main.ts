@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * The `muck-agent` command. Each subcommand lives in its own file; this one only assembles them
+ * and turns an error into a message and an exit code (logs go to stderr, output to stdout).
+ */
+import { Command, CommanderError } from "commander";
+import { MuckError } from "../errors.js";
+import { configCommand } from "./config-command.js";
+import { replayCommand } from "./replay-command.js";
+
+export function buildProgram(): Command {
+  return new Command("muck-agent")
+    .description("onboard telemetry agent for muck trucks: GPS and load-cell in, violations detected on the truck, records stored and forwarded over MQTT")
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .showHelpAfterError()
+    .addCommand(replayCommand())
+    .addCommand(configCommand());
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const code = error instanceof MuckError ? error.code : "INTERNAL";
+    process.stderr.write(`muck-agent: ${code}: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof MuckError ? 2 : 70;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,166 @@
+/**
+ * The durable outbox: every record is written here before anything publishes it, and leaves
+ * only when the broker acknowledged that very record (its PUBACK).
+ *
+ * Durability: `accept()` resolves once the record is in LevelDB through a synced batch write
+ * (fsync of the write-ahead log). Records accepted within `syncIntervalMs` share one synced
+ * batch (group commit), so a burst costs one fsync, and no record waits longer than that
+ * interval. Deletes after PUBACK are not synced: a delete lost in a crash re-sends a record the
+ * broker already has — a duplicate that consumers drop by id, never a loss.
+ *
+ * Layout: one LevelDB folder; key `r!<seq, 16 digits>` → the record as JSON, so the key order is
+ * the sequence order and a drain is a forward scan.
+ */
+import { EventEmitter } from "node:events";
+import { Level } from "level";
+import type { AgentRecord } from "./contracts.js";
+import { logger } from "./log.js";
+
+const RECORD_PREFIX = "r!";
+const RECORD_END = "r~";
+const SEQ_DIGITS = 16;
+
+export interface OutboxOptions {
+  /** Longest wait for a group commit, ms (≤ 1000). */
+  syncIntervalMs: number;
+}
+
+interface Waiting {
+  record: AgentRecord;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export function recordKey(seq: number): string {
+  return RECORD_PREFIX + String(seq).padStart(SEQ_DIGITS, "0");
+}
+
+export class Outbox extends EventEmitter<{ durable: [lastSeq: number] }> {
+  private waiting: Waiting[] = [];
+  private commitTimer: NodeJS.Timeout | null = null;
+  private committing: Promise<void> = Promise.resolve();
+  private deleting = new Set<number>();
+  private count = 0;
+  private highestSeq = 0;
+  private closed = false;
+  private readonly log = logger("outbox");
+
+  private constructor(
+    private readonly db: Level<string, string>,
+    private readonly options: OutboxOptions,
+  ) {
+    super();
+  }
+
+  static async open(folder: string, options: OutboxOptions): Promise<Outbox> {
+    const db = new Level<string, string>(folder, { valueEncoding: "utf8" });
+    await db.open();
+
+    const outbox = new Outbox(db, options);
+    await outbox.loadCounters();
+    return outbox;
+  }
+
+  /** Records stored and not yet acknowledged. */
+  get depth(): number {
+    return this.count;
+  }
+
+  /** The highest sequence ever stored here (0 for an empty store). */
+  get maxSeq(): number {
+    return this.highestSeq;
+  }
+
+  /** Stores a record; resolves when it is synced to disk (the record is then "accepted"). */
+  accept(record: AgentRecord): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`outbox closed: record ${record.id} not accepted`));
+
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ record, resolve, reject });
+      this.commitTimer ??= setTimeout(() => void this.commit(), this.options.syncIntervalMs);
+    });
+  }
+
+  /** Writes every waiting record now, in one synced batch. */
+  flush(): Promise<void> {
+    return this.commit();
+  }
+
+  /**
+   * Up to `limit` stored records with a sequence above `afterSeq`, in sequence order. Records
+   * whose delete is under way are skipped, so a re-read after a reconnect never re-sends them.
+   */
+  async read(afterSeq: number, limit: number): Promise<AgentRecord[]> {
+    const out: AgentRecord[] = [];
+    const iterator = this.db.iterator({ gt: recordKey(afterSeq), lt: RECORD_END, limit: limit + this.deleting.size });
+    try {
+      for await (const [, value] of iterator) {
+        const record = JSON.parse(value) as AgentRecord;
+        if (!this.deleting.has(record.seq)) out.push(record);
+        if (out.length >= limit) break;
+      }
+    } finally {
+      await iterator.close();
+    }
+    return out;
+  }
+
+  /** The broker acknowledged this record: delete it. */
+  async ack(seq: number): Promise<void> {
+    if (this.deleting.has(seq) || this.closed) return;
+    this.deleting.add(seq);
+    try {
+      await this.db.del(recordKey(seq));
+      this.count--;
+    } finally {
+      this.deleting.delete(seq);
+    }
+  }
+
+  /** Flushes waiting records, then closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.commit();
+    this.closed = true;
+    await this.db.close();
+  }
+
+  private commit(): Promise<void> {
+    if (this.commitTimer !== null) {
+      clearTimeout(this.commitTimer);
+      this.commitTimer = null;
+    }
+
+    const batch = this.waiting;
+    this.waiting = [];
+    // Chained, so batches reach the disk (and resolve) in the order they were accepted.
+    this.committing = this.committing.then(() => this.writeBatch(batch));
+    return this.committing;
+  }
+
+  private async writeBatch(batch: Waiting[]): Promise<void> {
+    if (batch.length === 0) return;
+
+    const ops = batch.map((w) => ({ type: "put" as const, key: recordKey(w.record.seq), value: JSON.stringify(w.record) }));
+    try {
+      await this.db.batch(ops, { sync: true });
+    } catch (error) {
+      this.log.error({ err: error, records: batch.length }, "outbox write failed; records not accepted");
+      for (const w of batch) w.reject(error as Error);
+      return;
+    }
+
+    this.count += batch.length;
+    for (const w of batch) this.highestSeq = Math.max(this.highestSeq, w.record.seq);
+    for (const w of batch) w.resolve();
+    this.emit("durable", this.highestSeq);
+  }
+
+  private async loadCounters(): Promise<void> {
+    // Counting keys once at open keeps depth exact without a counter that could drift on a crash.
+    for await (const key of this.db.keys({ gte: RECORD_PREFIX, lt: RECORD_END })) {
+      this.count++;
+      this.highestSeq = Math.max(this.highestSeq, Number(key.slice(RECORD_PREFIX.length)));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Builds the record envelope around what the agent wants to send: id, sequence, kind, times,
+ * schema version. The sequence is taken here and nowhere else.
+ */
+import {
+  RECORD_SCHEMA_VERSION,
+  type AgentEvent,
+  type AgentRecord,
+  type Fix,
+  type RecordKind,
+  type WeightSample,
+} from "./contracts.js";
+import type { SequenceStore } from "./sequence.js";
+
+export class RecordFactory {
+  constructor(
+    private readonly truckId: string,
+    private readonly sequence: SequenceStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  position(fix: Fix): AgentRecord {
+    return this.make("position", fix.time, {
+      lat: fix.lat,
+      lon: fix.lon,
+      speedKmh: fix.speedKmh === null ? null : Math.round(fix.speedKmh * 100) / 100,
+      courseDeg: fix.courseDeg,
+      altM: fix.altM,
+      hdop: fix.hdop,
+      sats: fix.sats,
+      quality: fix.quality,
+    });
+  }
+
+  weight(sample: WeightSample, gpsTime: string | null): AgentRecord {
+    return this.make("weight", gpsTime, { ...sample });
+  }
+
+  event(event: AgentEvent): AgentRecord {
+    return this.make("event", event.startedAt, { ...event });
+  }
+
+  private make(kind: RecordKind, gpsTime: string | null, body: Record<string, unknown>): AgentRecord {
+    const seq = this.sequence.take();
+    return {
+      id: `${this.truckId}:${seq}`,
+      truckId: this.truckId,
+      seq,
+      kind,
+      gpsTime,
+      receivedAt: new Date(this.clock()).toISOString(),
+      schema: RECORD_SCHEMA_VERSION,
+      body,
+    };
+  }
+}

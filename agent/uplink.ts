@@ -1,0 +1,273 @@
+/**
+ * The uplink: publishes the outbox to the MQTT broker, QoS 1, in sequence order, and deletes a
+ * record from the outbox only on that record's own PUBACK.
+ *
+ * - mqtt.js's own queue is in memory and is not the durable copy. The agent never relies on it:
+ *   after any disconnect, everything not yet acknowledged is read again from the outbox.
+ * - Reconnection is driven here, not by mqtt.js (`reconnectPeriod: 0`): its reconnect is a fixed
+ *   interval, which on a fleet means hundreds of trucks reconnecting in lockstep after a cell
+ *   outage. Here: exponential backoff with ±25 % jitter, and a long wait when the broker says it
+ *   is busy or over quota.
+ * - A bounded window of `maxInFlight` publishes awaits PUBACK at a time: throughput without one
+ *   round trip per record, and never near the 65,535 packet identifiers MQTT has.
+ * - Topics: `<prefix>/<truckId>/<kind>`. A retained `<prefix>/<truckId>/status` says online; the
+ *   last will says offline (delayed under MQTT 5 by `willDelayS`, so a cell handover does not flap it).
+ */
+import { EventEmitter } from "node:events";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { AgentRecord } from "./contracts.js";
+import { logger } from "./log.js";
+import type { Outbox } from "./outbox.js";
+import { reopenDelayMs } from "../drivers/serial/backoff.js";
+
+export interface UplinkOptions {
+  url: string;
+  protocolVersion: 4 | 5;
+  truckId: string;
+  topicPrefix: string;
+  keepaliveS: number;
+  username?: string | undefined;
+  password?: string | undefined;
+  connectTimeoutS: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  busyBackoffMs: number;
+  sessionExpiryS: number;
+  willDelayS: number;
+  maxInFlight: number;
+}
+
+export interface UplinkStats {
+  connected: boolean;
+  inFlight: number;
+  published: number;
+  acknowledged: number;
+  connects: number;
+  reconnects: number;
+  lastPubackAt: string | null;
+}
+
+/** CONNACK codes that mean "come back later", not "you are wrong": 3.1.1 code 3, MQTT 5 0x89/0x97/0x9F. */
+const BUSY_CODES = new Set([3, 0x89, 0x97, 0x9f]);
+const READ_AHEAD = 256;
+
+export function recordTopic(prefix: string, truckId: string, kind: string): string {
+  return `${prefix}/${truckId}/${kind}`;
+}
+
+export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connected: []; disconnected: [reason: string] }> {
+  private client: MqttClient | null = null;
+  private connected = false;
+  private stopped = true;
+  private attempt = 0;
+  private busy = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  private readonly inFlight = new Map<number, AgentRecord>();
+  private readAhead: AgentRecord[] = [];
+  private cursor = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  /** Bumped on every connect, so a read that straddles a reconnect is thrown away. */
+  private generation = 0;
+  private counters = { published: 0, acknowledged: 0, connects: 0, reconnects: 0 };
+  private lastPubackAt: string | null = null;
+  private readonly log = logger("uplink");
+  private readonly onDurable = () => void this.pump();
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly options: UplinkOptions,
+  ) {
+    super();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.outbox.on("durable", this.onDurable);
+    this.connect();
+  }
+
+  /** Publishes the offline status, waits briefly for in-flight PUBACKs, disconnects cleanly. */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.outbox.off("durable", this.onDurable);
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+
+    const client = this.client;
+    this.client = null;
+    if (client === null) return;
+
+    if (this.connected) {
+      await this.waitForInFlight(graceMs);
+      await publishAsync(client, this.statusTopic, this.statusPayload(false), { qos: 1, retain: true }).catch(() => undefined);
+    }
+    this.connected = false;
+    await client.endAsync(false).catch(() => undefined);
+  }
+
+  stats(): UplinkStats {
+    return { connected: this.connected, inFlight: this.inFlight.size, ...this.counters, lastPubackAt: this.lastPubackAt };
+  }
+
+  private get statusTopic(): string {
+    return recordTopic(this.options.topicPrefix, this.options.truckId, "status");
+  }
+
+  private statusPayload(online: boolean): string {
+    return JSON.stringify({ truckId: this.options.truckId, online, at: new Date().toISOString() });
+  }
+
+  private connect(): void {
+    const o = this.options;
+    const mqtt5 = o.protocolVersion === 5;
+    const clientOptions: IClientOptions = {
+      clientId: o.truckId,
+      protocolVersion: o.protocolVersion,
+      clean: false,
+      keepalive: o.keepaliveS,
+      connectTimeout: o.connectTimeoutS * 1000,
+      reconnectPeriod: 0,
+      username: o.username,
+      password: o.password,
+      properties: mqtt5 ? { sessionExpiryInterval: o.sessionExpiryS } : undefined,
+      will: {
+        topic: this.statusTopic,
+        payload: Buffer.from(this.statusPayload(false)),
+        qos: 1,
+        retain: true,
+        properties: mqtt5 ? { willDelayInterval: o.willDelayS } : undefined,
+      },
+    };
+
+    const client = mqtt.connect(o.url, clientOptions);
+    this.client = client;
+    this.busy = false;
+    client.on("connect", () => this.onConnect(client));
+    client.on("error", (error) => this.onError(client, error));
+    client.on("close", () => this.onClose(client));
+  }
+
+  private onConnect(client: MqttClient): void {
+    if (client !== this.client) return;
+
+    this.connected = true;
+    this.counters.connects++;
+    if (this.attempt > 0) this.counters.reconnects++;
+    this.attempt = 0;
+    // Everything unacknowledged is read again from the outbox, oldest first.
+    this.inFlight.clear();
+    this.readAhead = [];
+    this.cursor = 0;
+    this.generation++;
+    this.log.info({ url: this.options.url, depth: this.outbox.depth }, "connected to broker");
+    client.publish(this.statusTopic, this.statusPayload(true), { qos: 1, retain: true });
+    this.emit("connected");
+    void this.pump();
+  }
+
+  private onError(client: MqttClient, error: Error & { code?: unknown }): void {
+    if (client !== this.client) return;
+    if (typeof error.code === "number" && BUSY_CODES.has(error.code)) this.busy = true;
+    this.log.debug({ err: error.message, code: error.code }, "broker connection error");
+  }
+
+  private onClose(client: MqttClient): void {
+    if (client !== this.client || this.stopped) return;
+
+    if (this.connected) {
+      this.log.warn({ url: this.options.url, inFlight: this.inFlight.size, depth: this.outbox.depth }, "broker connection lost");
+      this.emit("disconnected", "closed");
+    }
+    this.connected = false;
+    this.inFlight.clear();
+    this.client = null;
+    client.removeAllListeners();
+    client.on("error", () => undefined);
+    client.end(true);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const o = this.options;
+    const delayMs = this.busy
+      ? reopenDelayMs(0, o.busyBackoffMs, o.busyBackoffMs * 1.25)
+      : reopenDelayMs(this.attempt, o.reconnectMinMs, o.reconnectMaxMs);
+    this.attempt++;
+    this.log.debug({ delayMs, attempt: this.attempt, busy: this.busy }, "reconnecting later");
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopped) this.connect();
+    }, delayMs);
+  }
+
+  /** Fills the in-flight window from the outbox, in sequence order. */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      // New records arrived while a read was under way; that read may not have seen them.
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        await this.fillWindow();
+      } while (this.pumpAgain);
+    } catch (error) {
+      this.log.error({ err: error }, "reading the outbox failed; retrying on the next record");
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async fillWindow(): Promise<void> {
+    while (this.connected && this.inFlight.size < this.options.maxInFlight) {
+      if (this.readAhead.length === 0) {
+        const generation = this.generation;
+        const batch = await this.outbox.read(this.cursor, READ_AHEAD);
+        if (generation !== this.generation) continue;
+        if (batch.length === 0 || !this.connected) break;
+        this.readAhead = batch;
+      }
+
+      const record = this.readAhead.shift()!;
+      this.cursor = record.seq;
+      this.publish(this.client!, record);
+    }
+  }
+
+  private publish(client: MqttClient, record: AgentRecord): void {
+    this.inFlight.set(record.seq, record);
+    this.counters.published++;
+    const topic = recordTopic(this.options.topicPrefix, this.options.truckId, record.kind);
+
+    client.publish(topic, JSON.stringify(record), { qos: 1 }, (error) => {
+      // After a reconnect the old client's callbacks are stale: the record is re-sent anyway.
+      if (error || client !== this.client) return;
+      void this.onPuback(record);
+    });
+  }
+
+  private async onPuback(record: AgentRecord): Promise<void> {
+    this.inFlight.delete(record.seq);
+    this.counters.acknowledged++;
+    this.lastPubackAt = new Date().toISOString();
+    await this.outbox.ack(record.seq);
+    this.emit("acked", record);
+    void this.pump();
+  }
+
+  private async waitForInFlight(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight.size > 0 && this.connected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+function publishAsync(client: MqttClient, topic: string, payload: string, opts: { qos: 1; retain: boolean }): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, opts, (error) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,57 @@
+/** An in-process aedes broker on 127.0.0.1 with a free port, recording every publish it receives. */
+import { createServer, type Server, type Socket } from "node:net";
+import { Aedes } from "aedes";
+
+export interface ReceivedMessage {
+  topic: string;
+  payload: string;
+  retain: boolean;
+  qos: number;
+}
+
+export interface TestBroker {
+  port: number;
+  url: string;
+  received: ReceivedMessage[];
+  /** Payloads of publishes on one topic level (`position`, `status`, …), parsed. */
+  records(kind?: string): Array<Record<string, unknown>>;
+  /** Drops every client connection (a cell outage as the broker sees it). */
+  dropClients(): void;
+  close(): Promise<void>;
+}
+
+export async function startAedes(port = 0): Promise<TestBroker> {
+  const aedes = await Aedes.createBroker();
+  const received: ReceivedMessage[] = [];
+  aedes.on("publish", (packet, client) => {
+    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString(), retain: packet.retain, qos: packet.qos });
+  });
+
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    aedes.handle(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const actualPort = (server.address() as { port: number }).port;
+
+  return {
+    port: actualPort,
+    url: `mqtt://127.0.0.1:${actualPort}`,
+    received,
+    records(kind) {
+      return received
+        .filter((m) => kind === undefined || m.topic.endsWith(`/${kind}`))
+        .map((m) => JSON.parse(m.payload) as Record<string, unknown>);
+    },
+    dropClients() {
+      for (const socket of sockets) socket.destroy();
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    },
+  };
+}

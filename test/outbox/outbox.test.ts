@@ -1,0 +1,88 @@
+/** The outbox on a real LevelDB folder. */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Outbox } from "../../agent/outbox.js";
+import { SequenceStore } from "../../agent/sequence.js";
+import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+import { recordMaker } from "./records-fixture.js";
+
+let dir: TempDir;
+beforeEach(async () => {
+  dir = await makeTempDir("muck-outbox-");
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+describe("outbox", () => {
+  it("keeps accepted records across a close and reopen, in sequence order", async () => {
+    const make = recordMaker(dir.path);
+    const records = make(50);
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 50 });
+    await Promise.all(records.map((r) => outbox.accept(r)));
+    await outbox.close();
+
+    const reopened = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 50 });
+    expect(reopened.depth).toBe(50);
+    expect(reopened.maxSeq).toBe(records.at(-1)!.seq);
+    const read = await reopened.read(0, 100);
+    expect(read.map((r) => r.id)).toEqual(records.map((r) => r.id));
+    expect((await reopened.read(records[9]!.seq, 5)).map((r) => r.seq)).toEqual(records.slice(10, 15).map((r) => r.seq));
+    await reopened.close();
+  });
+
+  it("groups accepts into one synced batch no later than the sync interval", async () => {
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 100 });
+    const records = recordMaker(dir.path)(20);
+    const started = Date.now();
+    let durableEvents = 0;
+    outbox.on("durable", () => durableEvents++);
+
+    await Promise.all(records.map((r) => outbox.accept(r)));
+    const waitedMs = Date.now() - started;
+
+    expect(durableEvents).toBe(1);
+    expect(waitedMs).toBeGreaterThanOrEqual(90);
+    expect(outbox.depth).toBe(20);
+    await outbox.close();
+  });
+
+  it("deletes a record on ack only, and never returns it again", async () => {
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    const records = recordMaker(dir.path)(5);
+    await Promise.all(records.map((r) => outbox.accept(r)));
+
+    await outbox.ack(records[1]!.seq);
+    await outbox.ack(records[3]!.seq);
+
+    expect(outbox.depth).toBe(3);
+    expect((await outbox.read(0, 10)).map((r) => r.seq)).toEqual([records[0]!.seq, records[2]!.seq, records[4]!.seq]);
+    await outbox.close();
+  });
+
+  it("loses no accepted record when the process is killed with SIGKILL", async () => {
+    const script = join(import.meta.dirname, "kill-writer.ts");
+    const child = spawn(process.execPath, ["--import", "tsx", script, dir.path], { stdio: ["ignore", "pipe", "inherit"] });
+    const accepted: number[] = [];
+    let buffered = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop()!;
+      for (const line of lines) accepted.push(Number(line));
+      if (accepted.length >= 300) child.kill("SIGKILL");
+    });
+    await new Promise((resolve) => child.on("exit", resolve));
+
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    const stored = new Set((await outbox.read(0, 1_000_000)).map((r) => r.seq));
+    const missing = accepted.filter((seq) => !stored.has(seq));
+    expect(accepted.length).toBeGreaterThanOrEqual(300);
+    expect(missing).toEqual([]);
+    await outbox.close();
+
+    // The sequence continues above everything handed out, even though the writer was killed.
+    expect(SequenceStore.open(dir.path).take()).toBeGreaterThan(Math.max(...accepted));
+  });
+});
