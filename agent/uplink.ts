@@ -224,12 +224,13 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
   }
 
   private async fillWindow(): Promise<void> {
-    while (this.connected && this.inFlight.size < this.options.maxInFlight) {
+    // Stopping: what is in flight may still be acknowledged, nothing new goes out.
+    while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
       if (this.readAhead.length === 0) {
         const generation = this.generation;
         const batch = await this.outbox.read(this.cursor, READ_AHEAD);
         if (generation !== this.generation) continue;
-        if (batch.length === 0 || !this.connected) break;
+        if (batch.length === 0 || !this.connected || this.stopped) break;
         this.readAhead = batch;
       }
 

@@ -7,12 +7,14 @@ import { Command, CommanderError } from "commander";
 import { MuckError } from "../errors.js";
 import { configCommand } from "./config-command.js";
 import { replayCommand } from "./replay-command.js";
+import { runCommand } from "./run-command.js";
 
 export function buildProgram(): Command {
   return new Command("muck-agent")
     .description("onboard telemetry agent for muck trucks: GPS and load-cell in, violations detected on the truck, records stored and forwarded over MQTT")
     .version(process.env.npm_package_version ?? "0.1.0")
     .showHelpAfterError()
+    .addCommand(runCommand())
     .addCommand(replayCommand())
     .addCommand(configCommand());
 }

@@ -1,0 +1,136 @@
+/**
+ * The running agent: wires the drivers, the cadence, the outbox and the uplink.
+ *
+ * Start consumers first, stop producers first: the outbox and the uplink come up before any
+ * serial input is opened, so the first fix already has somewhere durable to go; on stop the
+ * inputs close first, the last epoch is flushed, the outbox syncs, the uplink says offline and
+ * disconnects, and the store closes last.
+ */
+import { join } from "node:path";
+import type { AgentConfig } from "../config/schema.js";
+import type { AgentEvent, AgentRecord, Fix } from "./contracts.js";
+import { PositionCadence } from "./cadence.js";
+import { logger } from "./log.js";
+import { Outbox } from "./outbox.js";
+import { RecordFactory } from "./records.js";
+import { SequenceStore } from "./sequence.js";
+import { Uplink, type UplinkStats } from "./uplink.js";
+import { GpsReader } from "../drivers/gps/gps-reader.js";
+import type { GpsStats } from "../drivers/gps/gps-decoder.js";
+import { SerialSource, type SerialGap, type SerialState } from "../drivers/serial/serial-source.js";
+import { ScaleInput } from "./scale-input.js";
+
+export interface AgentStatus {
+  truckId: string;
+  outboxDepth: number;
+  lastFix: Fix | null;
+  gps: GpsStats | null;
+  uplink: UplinkStats | null;
+  /** Serial device states: `open`, `lost`, … */
+  devices: Record<string, SerialState>;
+}
+
+export class Agent {
+  private outbox: Outbox | null = null;
+  private uplink: Uplink | null = null;
+  private records: RecordFactory | null = null;
+  private gpsSource: SerialSource | null = null;
+  private gps: GpsReader | null = null;
+  private scale: ScaleInput | null = null;
+  private lastFix: Fix | null = null;
+  private readonly positions: PositionCadence;
+  private readonly log = logger("agent");
+  /** Called for every record once it is accepted (durable); the demo and tests listen here. */
+  onRecord: (record: AgentRecord) => void = () => undefined;
+  /** Called for every fix the GPS driver assembles, valid or not. */
+  onFix: (fix: Fix) => void = () => undefined;
+
+  constructor(private readonly config: AgentConfig) {
+    this.positions = new PositionCadence(config.cadence);
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
+    const sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1);
+    this.records = new RecordFactory(c.truckId, sequence);
+
+    this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId });
+    this.uplink.start();
+
+    this.startGps();
+    if (c.scale !== undefined) {
+      this.scale = new ScaleInput(c.scale, c.cadence, (sample) => this.accept(this.records!.weight(sample, this.lastFix?.time ?? null)));
+      this.scale.on("gap", (gap) => this.recordGap(gap));
+      this.scale.start();
+    }
+    this.log.info({ truckId: c.truckId, dataDir: c.dataDir, depth: this.outbox.depth }, "agent started");
+  }
+
+  async stop(): Promise<void> {
+    await this.gpsSource?.stop();
+    this.gps?.close();
+    await this.scale?.stop();
+
+    await this.outbox?.flush();
+    await this.uplink?.stop();
+    await this.outbox?.close();
+    this.log.info({ truckId: this.config.truckId }, "agent stopped");
+  }
+
+  status(): AgentStatus {
+    return {
+      truckId: this.config.truckId,
+      outboxDepth: this.outbox?.depth ?? 0,
+      lastFix: this.lastFix,
+      gps: this.gps?.stats() ?? null,
+      uplink: this.uplink?.stats() ?? null,
+      devices: {
+        ...(this.gpsSource === null ? {} : { gps: this.gpsSource.state }),
+        ...(this.scale === null ? {} : { scale: this.scale.source.state }),
+      },
+    };
+  }
+
+  private startGps(): void {
+    const g = this.config.gps;
+    this.gpsSource = new SerialSource({
+      name: "gps",
+      path: g.path,
+      baudRate: g.baudRate,
+      silenceTimeoutS: g.silenceTimeoutS,
+      reopenMinMs: g.reopenMinMs,
+      reopenMaxMs: g.reopenMaxMs,
+      lines: true,
+    });
+    this.gps = new GpsReader(this.gpsSource, g.epochIdleMs);
+    this.gps.on("fix", (fix) => this.handleFix(fix));
+    this.gpsSource.on("gap", (gap) => this.recordGap(gap));
+    this.gpsSource.start();
+  }
+
+  private handleFix(fix: Fix): void {
+    this.onFix(fix);
+    if (fix.valid) this.lastFix = fix;
+    if (this.positions.offer(fix)) this.accept(this.records!.position(fix));
+  }
+
+  /** A device outage becomes an event on record: a hole in the evidence must itself be evidence. */
+  private recordGap(gap: SerialGap): void {
+    const event: AgentEvent = {
+      type: `${gap.device}_gap`,
+      severity: "warning",
+      startedAt: new Date(gap.fromMs).toISOString(),
+      endedAt: new Date(gap.toMs).toISOString(),
+      details: { path: gap.path, reason: gap.reason, durationS: (gap.toMs - gap.fromMs) / 1000 },
+    };
+    this.accept(this.records!.event(event));
+  }
+
+  private accept(record: AgentRecord): void {
+    this.outbox!.accept(record).then(
+      () => this.onRecord(record),
+      (error: Error) => this.log.error({ err: error.message, id: record.id }, "record not accepted"),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The live GPS driver: lines from a serial source into the decoder, and an idle timer that
+ * closes the epoch once the receiver's burst for that instant is over (`epochIdleMs` without a
+ * line). Without it a fix would wait for the first sentence of the next second.
+ */
+import { EventEmitter } from "node:events";
+import type { Fix } from "../../agent/contracts.js";
+import { GpsDecoder, type GpsStats } from "./gps-decoder.js";
+
+export interface LineSource {
+  on(event: "line", listener: (line: string) => void): unknown;
+  off(event: "line", listener: (line: string) => void): unknown;
+}
+
+export class GpsReader extends EventEmitter<{ fix: [fix: Fix] }> {
+  private readonly decoder: GpsDecoder;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly onLine = (line: string) => this.push(line);
+
+  constructor(
+    private readonly source: LineSource,
+    private readonly epochIdleMs: number,
+    clock: () => number = Date.now,
+  ) {
+    super();
+    this.decoder = new GpsDecoder((fix) => this.emit("fix", fix), clock);
+    source.on("line", this.onLine);
+  }
+
+  stats(): GpsStats {
+    return this.decoder.stats();
+  }
+
+  /** Detaches from the source and emits the open epoch, if any. */
+  close(): void {
+    this.source.off("line", this.onLine);
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.decoder.flush();
+  }
+
+  private push(line: string): void {
+    this.decoder.pushLine(line);
+
+    if (!this.decoder.hasOpenEpoch) return;
+    // One timer, re-armed per line: a 10 Hz receiver sends ~80 lines a second.
+    if (this.idleTimer === null) this.idleTimer = setTimeout(() => this.decoder.flush(), this.epochIdleMs);
+    else this.idleTimer.refresh();
+  }
+}
