@@ -14,6 +14,7 @@
  *   last will says offline (delayed under MQTT 5 by `willDelayS`, so a cell handover does not flap it).
  */
 import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { AgentRecord } from "./contracts.js";
 import { logger } from "./log.js";
@@ -28,6 +29,8 @@ export interface UplinkOptions {
   keepaliveS: number;
   username?: string | undefined;
   password?: string | undefined;
+  /** PEM file of the CA that signed the broker's certificate (mqtts://); the server is always verified. */
+  caFile?: string | undefined;
   connectTimeoutS: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
@@ -132,6 +135,8 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
       reconnectPeriod: 0,
       username: o.username,
       password: o.password,
+      ca: o.caFile === undefined ? undefined : readFileSync(o.caFile),
+      rejectUnauthorized: true,
       properties: mqtt5 ? { sessionExpiryInterval: o.sessionExpiryS } : undefined,
       will: {
         topic: this.statusTopic,
@@ -171,7 +176,10 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
   private onError(client: MqttClient, error: Error & { code?: unknown }): void {
     if (client !== this.client) return;
     if (typeof error.code === "number" && BUSY_CODES.has(error.code)) this.busy = true;
-    this.log.debug({ err: error.message, code: error.code }, "broker connection error");
+    // The first failure of an outage is what an installer needs to see (a TLS or credentials
+    // problem shows here); the retries after it would only flood the log.
+    const level = this.attempt === 0 ? "warn" : "debug";
+    this.log[level]({ url: this.options.url, err: error.message, code: error.code }, "broker connection failed");
   }
 
   private onClose(client: MqttClient): void {

@@ -168,6 +168,10 @@ const MqttSchema = z
     ),
     username: optional(z.string(), "Broker user name."),
     password: optional(z.string(), "Broker password (MQTT 3.1.1 requires a username with it)."),
+    caFile: optional(
+      z.string().min(1),
+      "CA certificate (PEM file) the broker's certificate must chain to, for mqtts://; unset: the system's CAs. The server is always verified.",
+    ),
     connectTimeoutS: option(
       positive.max(600),
       30,

@@ -14,7 +14,7 @@ describe("option documentation", () => {
   const options = listOptions(AgentConfigSchema);
 
   it("documents every option with its unit and default in the description", () => {
-    expect(options.length).toBe(44);
+    expect(options.length).toBe(45);
     for (const option of options) {
       expect(option.meta.what, option.path).not.toBe("");
       expect(option.meta.description, option.path).toContain(
@@ -44,6 +44,7 @@ describe("option documentation", () => {
       ["scale.path", true],
       ["mqtt.username", false],
       ["mqtt.password", false],
+      ["mqtt.caFile", false],
     ]);
   });
 

@@ -8,24 +8,7 @@ import { sleep, waitFor } from "../helpers/wait-for.js";
 import { recordMaker } from "../outbox/records-fixture.js";
 import { startAedes, type TestBroker } from "./aedes-broker.js";
 import { startPubackProxy } from "./puback-proxy.js";
-
-export function uplinkOptions(url: string, overrides: Partial<UplinkOptions> = {}): UplinkOptions {
-  return {
-    url,
-    protocolVersion: 4,
-    truckId: "TRK-T1",
-    topicPrefix: "muck",
-    keepaliveS: 240,
-    connectTimeoutS: 5,
-    reconnectMinMs: 50,
-    reconnectMaxMs: 200,
-    busyBackoffMs: 1000,
-    sessionExpiryS: 3600,
-    willDelayS: 0,
-    maxInFlight: 16,
-    ...overrides,
-  };
-}
+import { uplinkOptions } from "./uplink-options.js";
 
 let dir: TempDir;
 let outbox: Outbox;
