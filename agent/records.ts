@@ -10,12 +10,16 @@ import {
   type RecordKind,
   type WeightSample,
 } from "./contracts.js";
-import type { SequenceStore } from "./sequence.js";
+
+/** Where sequence numbers come from: the durable SequenceStore live, a counter in replay. */
+export interface SequenceSource {
+  take(): number;
+}
 
 export class RecordFactory {
   constructor(
     private readonly truckId: string,
-    private readonly sequence: SequenceStore,
+    private readonly sequence: SequenceSource,
     private readonly clock: () => number = Date.now,
   ) {}
 

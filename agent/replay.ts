@@ -1,12 +1,23 @@
 /**
  * The offline pipeline behind `muck-agent replay`: a GPS capture (and optionally a load-cell
- * capture) through the same drivers and record cadence the live agent uses, with the gateway
- * clock replaced by the capture's own time so the output is the same on every run.
+ * capture) through the same drivers and record pipeline the live agent uses. The gateway clock is
+ * replaced by the capture's own GPS time, and sequence numbers start at 1, so the output is the
+ * same on every run.
+ *
+ * Raw captures carry no arrival times, so the two files cannot be aligned exactly: the scale
+ * bytes are spread evenly over the GPS capture's lines (a tenth of the scale file has been fed
+ * when a tenth of the GPS lines has). Stated under Limitations in the README.
  */
-import type { Fix } from "./contracts.js";
+import { readFileSync, existsSync } from "node:fs";
+import type { AgentRecord, Fix } from "./contracts.js";
+import { MuckError } from "./errors.js";
+import { toFixLine } from "./fix-line.js";
+import { RecordPipeline } from "./pipeline.js";
+import { AgentConfigSchema, type AgentConfig } from "../config/schema.js";
+import { loadConfig } from "../config/load.js";
 import { forEachCaptureLine } from "../drivers/gps/capture.js";
 import { GpsDecoder, type GpsStats } from "../drivers/gps/gps-decoder.js";
-import { toFixLine } from "./fix-line.js";
+import { ScaleDriver } from "../drivers/scale/scale-driver.js";
 
 export type ReplayPrint = "fixes" | "records" | "events";
 
@@ -19,16 +30,71 @@ export interface ReplayOptions {
 
 export interface ReplaySummary {
   gps: GpsStats;
+  scale?: Record<string, number>;
+  records: number;
 }
 
 export async function replayCaptures(options: ReplayOptions, write: (value: unknown) => void): Promise<ReplaySummary> {
+  const config = options.configFile === undefined ? AgentConfigSchema.parse({ truckId: "REPLAY" }) : await loadConfig(options.configFile);
+  let clockMs = 0;
+  const clock = () => clockMs;
+  let records = 0;
+  let seq = 0;
+
+  const pipeline = new RecordPipeline(config, { take: () => ++seq }, (record: AgentRecord) => {
+    records++;
+    if (options.print === "records" || (options.print === "events" && record.kind === "event")) write(record);
+  }, clock);
+
   const onFix = (fix: Fix) => {
+    if (fix.time !== null) clockMs = Date.parse(fix.time);
     if (options.print === "fixes") write(toFixLine(fix));
+    pipeline.onFix({ ...fix, receivedAtMs: clockMs });
   };
+  const decoder = new GpsDecoder(onFix, clock);
+  const scale = options.scaleFile === undefined ? null : scaleFeeder(options.scaleFile, config, clock, pipeline);
 
-  const decoder = new GpsDecoder(onFix);
-  await forEachCaptureLine(options.gpsFile, (line) => decoder.pushLine(line));
+  const lines: string[] = [];
+  await forEachCaptureLine(options.gpsFile, (line) => lines.push(line));
+  clockMs = firstGpsTimeMs(lines);
+  lines.forEach((line, i) => {
+    decoder.pushLine(line);
+    scale?.feedUpTo((i + 1) / lines.length);
+  });
   decoder.flush();
+  pipeline.finish(clockMs);
 
-  return { gps: decoder.stats() };
+  return { gps: decoder.stats(), ...(scale === null ? {} : { scale: scale.driver.counters() }), records };
+}
+
+/** The capture's first dated fix, so records before it do not carry 1970 as their arrival time. */
+function firstGpsTimeMs(lines: string[]): number {
+  let first: number | null = null;
+  const probe = new GpsDecoder((fix) => {
+    if (first === null && fix.time !== null) first = Date.parse(fix.time);
+  });
+  for (const line of lines) {
+    probe.pushLine(line);
+    if (first !== null) break;
+  }
+  probe.flush();
+  return first ?? 0;
+}
+
+function scaleFeeder(file: string, config: AgentConfig, clock: () => number, pipeline: RecordPipeline) {
+  if (!existsSync(file)) throw new MuckError("CAPTURE_NOT_FOUND", `scale capture not found: ${file}`);
+  const bytes = readFileSync(file);
+  const scaleConfig = config.scale ?? AgentConfigSchema.parse({ truckId: "X", scale: { path: file } }).scale!;
+  const driver = new ScaleDriver({ protocol: scaleConfig.protocol, weight: scaleConfig.weight, clock });
+  driver.on("sample", (sample) => pipeline.onWeight(sample));
+  let fed = 0;
+
+  return {
+    driver,
+    feedUpTo(fraction: number) {
+      const until = Math.floor(bytes.length * fraction);
+      if (until > fed) driver.push(bytes.subarray(fed, until));
+      fed = Math.max(fed, until);
+    },
+  };
 }

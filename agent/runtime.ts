@@ -8,16 +8,15 @@
  */
 import { join } from "node:path";
 import type { AgentConfig } from "../config/schema.js";
-import type { AgentEvent, AgentRecord, Fix } from "./contracts.js";
-import { PositionCadence } from "./cadence.js";
+import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
 import { Outbox } from "./outbox.js";
-import { RecordFactory } from "./records.js";
+import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
 import { Uplink, type UplinkStats } from "./uplink.js";
 import { GpsReader } from "../drivers/gps/gps-reader.js";
 import type { GpsStats } from "../drivers/gps/gps-decoder.js";
-import { SerialSource, type SerialGap, type SerialState } from "../drivers/serial/serial-source.js";
+import { SerialSource, type SerialState } from "../drivers/serial/serial-source.js";
 import { ScaleInput } from "./scale-input.js";
 
 export interface AgentStatus {
@@ -33,35 +32,31 @@ export interface AgentStatus {
 export class Agent {
   private outbox: Outbox | null = null;
   private uplink: Uplink | null = null;
-  private records: RecordFactory | null = null;
+  private pipeline: RecordPipeline | null = null;
   private gpsSource: SerialSource | null = null;
   private gps: GpsReader | null = null;
   private scale: ScaleInput | null = null;
-  private lastFix: Fix | null = null;
-  private readonly positions: PositionCadence;
   private readonly log = logger("agent");
   /** Called for every record once it is accepted (durable); the demo and tests listen here. */
   onRecord: (record: AgentRecord) => void = () => undefined;
   /** Called for every fix the GPS driver assembles, valid or not. */
   onFix: (fix: Fix) => void = () => undefined;
 
-  constructor(private readonly config: AgentConfig) {
-    this.positions = new PositionCadence(config.cadence);
-  }
+  constructor(private readonly config: AgentConfig) {}
 
   async start(): Promise<void> {
     const c = this.config;
     this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
     const sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1);
-    this.records = new RecordFactory(c.truckId, sequence);
+    this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record));
 
     this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId });
     this.uplink.start();
 
     this.startGps();
     if (c.scale !== undefined) {
-      this.scale = new ScaleInput(c.scale, c.cadence, (sample) => this.accept(this.records!.weight(sample, this.lastFix?.time ?? null)));
-      this.scale.on("gap", (gap) => this.recordGap(gap));
+      this.scale = new ScaleInput(c.scale, (sample) => this.pipeline!.onWeight(sample));
+      this.scale.on("gap", (gap) => this.pipeline!.onGap(gap));
       this.scale.start();
     }
     this.log.info({ truckId: c.truckId, dataDir: c.dataDir, depth: this.outbox.depth }, "agent started");
@@ -71,6 +66,7 @@ export class Agent {
     await this.gpsSource?.stop();
     this.gps?.close();
     await this.scale?.stop();
+    this.pipeline?.finish(Date.now());
 
     await this.outbox?.flush();
     await this.uplink?.stop();
@@ -82,7 +78,7 @@ export class Agent {
     return {
       truckId: this.config.truckId,
       outboxDepth: this.outbox?.depth ?? 0,
-      lastFix: this.lastFix,
+      lastFix: this.pipeline?.lastValidFix ?? null,
       gps: this.gps?.stats() ?? null,
       uplink: this.uplink?.stats() ?? null,
       devices: {
@@ -105,26 +101,13 @@ export class Agent {
     });
     this.gps = new GpsReader(this.gpsSource, g.epochIdleMs);
     this.gps.on("fix", (fix) => this.handleFix(fix));
-    this.gpsSource.on("gap", (gap) => this.recordGap(gap));
+    this.gpsSource.on("gap", (gap) => this.pipeline!.onGap(gap));
     this.gpsSource.start();
   }
 
   private handleFix(fix: Fix): void {
     this.onFix(fix);
-    if (fix.valid) this.lastFix = fix;
-    if (this.positions.offer(fix)) this.accept(this.records!.position(fix));
-  }
-
-  /** A device outage becomes an event on record: a hole in the evidence must itself be evidence. */
-  private recordGap(gap: SerialGap): void {
-    const event: AgentEvent = {
-      type: `${gap.device}_gap`,
-      severity: "warning",
-      startedAt: new Date(gap.fromMs).toISOString(),
-      endedAt: new Date(gap.toMs).toISOString(),
-      details: { path: gap.path, reason: gap.reason, durationS: (gap.toMs - gap.fromMs) / 1000 },
-    };
-    this.accept(this.records!.event(event));
+    this.pipeline!.onFix(fix);
   }
 
   private accept(record: AgentRecord): void {

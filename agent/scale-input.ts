@@ -1,6 +1,6 @@
 /**
- * The load cell as the agent sees it: a serial source, the scale driver that decodes (and for
- * SICS polls) the indicator, and the weight cadence that picks which samples become records.
+ * The load cell as the agent sees it: a serial source and the scale driver that decodes (and for
+ * SICS polls) the indicator.
  * Samples of the other kind than `scale.weight` (net when the agent uses gross) are recorded only
  * until the configured kind has been seen: an indicator that only ever reports one kind (MT-SICS
  * `S`/`SI` report net) still gets its weights on record, each marked with its own kind.
@@ -8,7 +8,6 @@
 import { EventEmitter } from "node:events";
 import type { AgentConfig } from "../config/schema.js";
 import type { WeightSample } from "./contracts.js";
-import { WeightCadence } from "./cadence.js";
 import { ScaleDriver } from "../drivers/scale/scale-driver.js";
 import { SerialSource, type SerialGap } from "../drivers/serial/serial-source.js";
 
@@ -17,11 +16,10 @@ type ScaleConfig = NonNullable<AgentConfig["scale"]>;
 export class ScaleInput extends EventEmitter<{ gap: [gap: SerialGap] }> {
   readonly source: SerialSource;
   readonly driver: ScaleDriver;
-  private readonly cadence: WeightCadence;
   lastSample: WeightSample | null = null;
   private configuredKindSeen = false;
 
-  constructor(config: ScaleConfig, cadence: AgentConfig["cadence"], onRecordable: (sample: WeightSample) => void) {
+  constructor(config: ScaleConfig, onSample: (sample: WeightSample) => void) {
     super();
     this.source = new SerialSource({
       name: "scale",
@@ -37,7 +35,6 @@ export class ScaleInput extends EventEmitter<{ gap: [gap: SerialGap] }> {
       pollIntervalMs: config.pollIntervalMs,
       sicsCommand: config.sicsCommand,
     });
-    this.cadence = new WeightCadence(cadence);
 
     this.source.on("data", (chunk) => this.driver.push(chunk));
     this.source.on("gap", (gap) => this.emit("gap", gap));
@@ -49,7 +46,7 @@ export class ScaleInput extends EventEmitter<{ gap: [gap: SerialGap] }> {
       if (sample.kind === config.weight) this.configuredKindSeen = true;
       else if (this.configuredKindSeen) return;
       this.lastSample = sample;
-      if (this.cadence.offer(sample)) onRecordable(sample);
+      onSample(sample);
     });
   }
 

@@ -75,6 +75,12 @@ const GpsSchema = z
       "",
       "Fixes with a horizontal dilution of precision above this are too imprecise to judge violations.",
     ),
+    noFixEventS: option(
+      positive.max(86_400),
+      10,
+      "s",
+      "A stretch without a valid fix at least this long is recorded as a gps_no_fix event.",
+    ),
     maxPlausibleSpeedKmh: option(
       positive.max(400),
       160,

@@ -33,4 +33,10 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// `muck-agent replay … | head`: a reader that stops early is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 await main(process.argv);

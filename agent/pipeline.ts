@@ -1,0 +1,72 @@
+/**
+ * From driver output to records: the decisions the live agent and `replay` share. Fixes go
+ * through the position cadence and the no-fix watch, weight samples through the weight cadence,
+ * device gaps become events. What happens to a record (outbox, stdout) is the caller's business.
+ */
+import type { AgentConfig } from "../config/schema.js";
+import type { AgentEvent, AgentRecord, Fix, WeightSample } from "./contracts.js";
+import { PositionCadence, WeightCadence } from "./cadence.js";
+import { NoFixWatch } from "./no-fix-watch.js";
+import { RecordFactory, type SequenceSource } from "./records.js";
+
+/** A device outage as the serial layer reports it. */
+export interface DeviceGap {
+  device: string;
+  path: string;
+  fromMs: number;
+  toMs: number;
+  reason: string;
+}
+
+export class RecordPipeline {
+  private readonly positions: PositionCadence;
+  private readonly weights: WeightCadence;
+  private readonly noFix: NoFixWatch;
+  private readonly records: RecordFactory;
+  lastValidFix: Fix | null = null;
+
+  constructor(
+    config: Pick<AgentConfig, "truckId" | "cadence" | "gps">,
+    sequence: SequenceSource,
+    private readonly emit: (record: AgentRecord) => void,
+    clock: () => number = Date.now,
+  ) {
+    this.positions = new PositionCadence(config.cadence);
+    this.weights = new WeightCadence(config.cadence);
+    this.noFix = new NoFixWatch(config.gps.noFixEventS);
+    this.records = new RecordFactory(config.truckId, sequence, clock);
+  }
+
+  onFix(fix: Fix): void {
+    const noFixEvent = this.noFix.offer(fix);
+    if (noFixEvent !== null) this.event(noFixEvent);
+
+    if (fix.valid) this.lastValidFix = fix;
+    if (this.positions.offer(fix)) this.emit(this.records.position(fix));
+  }
+
+  onWeight(sample: WeightSample): void {
+    if (this.weights.offer(sample)) this.emit(this.records.weight(sample, this.lastValidFix?.time ?? null));
+  }
+
+  /** A device outage becomes an event on record: a hole in the evidence must itself be evidence. */
+  onGap(gap: DeviceGap): void {
+    this.event({
+      type: `${gap.device}_gap`,
+      severity: "warning",
+      startedAt: new Date(gap.fromMs).toISOString(),
+      endedAt: new Date(gap.toMs).toISOString(),
+      details: { path: gap.path, reason: gap.reason, durationS: (gap.toMs - gap.fromMs) / 1000 },
+    });
+  }
+
+  /** At shutdown or the end of a capture: report what is still open. */
+  finish(nowMs: number): void {
+    const open = this.noFix.finish(nowMs);
+    if (open !== null) this.event(open);
+  }
+
+  event(event: AgentEvent): void {
+    this.emit(this.records.event(event));
+  }
+}
