@@ -48,6 +48,7 @@ describe("the shipped example files", () => {
         reopenMaxMs: 30_000,
         epochIdleMs: 250,
         maxHdop: 5,
+        noFixEventS: 10,
         maxPlausibleSpeedKmh: 160,
       },
       mqtt: {

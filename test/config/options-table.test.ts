@@ -14,7 +14,7 @@ describe("option documentation", () => {
   const options = listOptions(AgentConfigSchema);
 
   it("documents every option with its unit and default in the description", () => {
-    expect(options.length).toBe(45);
+    expect(options.length).toBe(46);
     for (const option of options) {
       expect(option.meta.what, option.path).not.toBe("");
       expect(option.meta.description, option.path).toContain(
@@ -30,7 +30,7 @@ describe("option documentation", () => {
     const parsed = AgentConfigSchema.parse({ truckId: "T1", scale: { path: "/dev/ttyS1" } });
     const defaulted = options.filter((option) => option.defaultJson !== undefined);
 
-    expect(defaulted.length).toBe(39);
+    expect(defaulted.length).toBe(40);
     for (const option of defaulted) {
       expect(JSON.stringify(valueAt(parsed, option.path)), option.path).toBe(option.defaultJson);
     }
