@@ -73,7 +73,7 @@ const GpsSchema = z
       positive.max(99),
       5,
       "",
-      "Fixes with a horizontal dilution of precision above this are too imprecise to judge violations.",
+      "Fixes with a horizontal dilution of precision above this are too imprecise to judge violations. Not enforced yet: read by the fix gate of the detection stage (see Limitations).",
     ),
     noFixEventS: option(
       positive.max(86_400),
@@ -85,7 +85,7 @@ const GpsSchema = z
       positive.max(400),
       160,
       "km/h",
-      "A jump implying a faster speed than this is a multipath outlier, not the truck.",
+      "A jump implying a faster speed than this is a multipath outlier, not the truck. Not enforced yet (see Limitations).",
     ),
   })
   .strict()
@@ -300,7 +300,7 @@ const OutboxSchema = z
       "ms",
       "Group commit: records are fsynced together at most this late; 0 syncs every record.",
     ),
-    maxBytes: option(integer.min(MIB), 512 * MIB, "bytes", "Size limit of the outbox on disk."),
+    maxBytes: option(integer.min(MIB), 512 * MIB, "bytes", "Size limit of the outbox on disk. Not enforced yet (see Limitations)."),
   })
   .strict();
 

@@ -27,9 +27,11 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    const code = error instanceof MuckError ? error.code : "INTERNAL";
-    process.stderr.write(`muck-agent: ${code}: ${(error as Error).message}\n`);
-    process.exitCode = error instanceof MuckError ? 2 : 70;
+    // MuckError and SimulatorError carry stable string codes (README, "Error codes").
+    const code = (error as { code?: unknown }).code;
+    const known = typeof code === "string" && /^[A-Z_]+$/.test(code);
+    process.stderr.write(`muck-agent: ${known ? code : "INTERNAL"}: ${(error as Error).message}\n`);
+    process.exitCode = known || error instanceof MuckError ? 2 : 70;
   }
 }
 
