@@ -96,7 +96,9 @@ describe.each(SCALE_PROTOCOLS)("scale format %s (shared suite)", (protocol) => {
     expect(nonZero(driver.counters())).toEqual({ partial: 1 });
   });
 
-  it.runIf(codec.framing === "line").each(["\r", "\n", "\r\n"])(
+  // Toledo frames start at STX and end at CR: other endings do not apply, so no test is made.
+  const lineEndings = codec.framing === "line" ? ["\r", "\n", "\r\n"] : [];
+  it.each(lineEndings)(
     "accepts %j as the line ending",
     (ending) => {
       const { driver, samples } = recordingDriver(protocol);
