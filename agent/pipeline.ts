@@ -1,11 +1,14 @@
 /**
- * From driver output to records: the decisions the live agent and `replay` share. Fixes go
- * through the position cadence and the no-fix watch, weight samples through the weight cadence,
- * device gaps become events. What happens to a record (outbox, stdout) is the caller's business.
+ * From driver output to records: the decisions the live agent and `replay` share. Every fix goes
+ * to the no-fix watch; only fixes that pass the fix gate (valid, precise enough, no jump) reach
+ * the position cadence, so a multipath jump never becomes a position or adds distance. Weight
+ * samples go through the weight cadence; device gaps become events. What happens to a record
+ * (outbox, stdout) is the caller's business.
  */
 import type { AgentConfig } from "../config/schema.js";
 import type { AgentEvent, AgentRecord, Fix, WeightSample } from "./contracts.js";
 import { PositionCadence, WeightCadence } from "./cadence.js";
+import { FixGate, type GateRejection } from "./fix-gate.js";
 import { NoFixWatch } from "./no-fix-watch.js";
 import { RecordFactory, type SequenceSource } from "./records.js";
 
@@ -22,6 +25,7 @@ export class RecordPipeline {
   private readonly positions: PositionCadence;
   private readonly weights: WeightCadence;
   private readonly noFix: NoFixWatch;
+  private readonly gate: FixGate;
   private readonly records: RecordFactory;
   lastValidFix: Fix | null = null;
 
@@ -34,6 +38,7 @@ export class RecordPipeline {
     this.positions = new PositionCadence(config.cadence);
     this.weights = new WeightCadence(config.cadence);
     this.noFix = new NoFixWatch(config.gps.noFixEventS);
+    this.gate = new FixGate(config.gps);
     this.records = new RecordFactory(config.truckId, sequence, clock);
   }
 
@@ -41,8 +46,14 @@ export class RecordPipeline {
     const noFixEvent = this.noFix.offer(fix);
     if (noFixEvent !== null) this.event(noFixEvent);
 
-    if (fix.valid) this.lastValidFix = fix;
+    if (this.gate.check(fix) !== null) return;
+    this.lastValidFix = fix;
     if (this.positions.offer(fix)) this.emit(this.records.position(fix));
+  }
+
+  /** Fixes the gate kept from the cadence (and from every detector), by reason. */
+  gateRejections(): Record<GateRejection, number> {
+    return this.gate.counts();
   }
 
   onWeight(sample: WeightSample): void {

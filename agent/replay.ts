@@ -30,6 +30,8 @@ export interface ReplayOptions {
 
 export interface ReplaySummary {
   gps: GpsStats;
+  /** Fixes the fix gate rejected, by reason (invalid, hdop, jump). */
+  gate: Record<string, number>;
   scale?: Record<string, number>;
   records: number;
 }
@@ -64,7 +66,7 @@ export async function replayCaptures(options: ReplayOptions, write: (value: unkn
   decoder.flush();
   pipeline.finish(clockMs);
 
-  return { gps: decoder.stats(), ...(scale === null ? {} : { scale: scale.driver.counters() }), records };
+  return { gps: decoder.stats(), gate: pipeline.gateRejections(), ...(scale === null ? {} : { scale: scale.driver.counters() }), records };
 }
 
 /** The capture's first dated fix, so records before it do not carry 1970 as their arrival time. */

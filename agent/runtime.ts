@@ -24,6 +24,7 @@ export interface AgentStatus {
   outboxDepth: number;
   lastFix: Fix | null;
   gps: GpsStats | null;
+  gate: Record<string, number> | null;
   uplink: UplinkStats | null;
   /** Serial device states: `open`, `lost`, … */
   devices: Record<string, SerialState>;
@@ -80,6 +81,7 @@ export class Agent {
       outboxDepth: this.outbox?.depth ?? 0,
       lastFix: this.pipeline?.lastValidFix ?? null,
       gps: this.gps?.stats() ?? null,
+      gate: this.pipeline?.gateRejections() ?? null,
       uplink: this.uplink?.stats() ?? null,
       devices: {
         ...(this.gpsSource === null ? {} : { gps: this.gpsSource.state }),

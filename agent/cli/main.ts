@@ -8,6 +8,7 @@ import { MuckError } from "../errors.js";
 import { configCommand } from "./config-command.js";
 import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
+import { simCommand } from "./sim-command.js";
 
 export function buildProgram(): Command {
   return new Command("muck-agent")
@@ -16,7 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(runCommand())
     .addCommand(replayCommand())
-    .addCommand(configCommand());
+    .addCommand(configCommand())
+    .addCommand(simCommand());
 }
 
 async function main(argv: string[]): Promise<void> {

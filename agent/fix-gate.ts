@@ -1,0 +1,89 @@
+/**
+ * The fix gate: what a fix must pass before anything judges the truck by it. A valid flag alone
+ * is not enough — receivers report multipath jumps and dead-reckoned guesses as status A, and an
+ * enforcement officer must never see an overspeed or a zone breach that was GPS noise.
+ *
+ * Rejected, counted by reason:
+ *   - `invalid`: no valid fix (no position at all);
+ *   - `hdop`: horizontal dilution of precision above `gps.maxHdop`;
+ *   - `jump`: the distance from the last accepted fix, over the time between them, implies a
+ *     speed above `gps.maxPlausibleSpeedKmh` (field case F6: Munich → the Sahara in 5 s).
+ * A jump is judged against the last *accepted* fix, so one outlier cannot drag the reference
+ * away and make the true position that follows look like a jump back. And so that a wrong
+ * reference (the first fix after a cold start was the outlier) cannot reject the truth forever,
+ * `REANCHOR_AFTER` rejected fixes in a row that agree with each other become the new reference.
+ */
+import distance from "@turf/distance";
+import type { Fix } from "./contracts.js";
+
+export type GateRejection = "invalid" | "hdop" | "jump";
+
+const REANCHOR_AFTER = 3;
+
+interface Anchor {
+  atMs: number;
+  lat: number;
+  lon: number;
+}
+
+export interface FixGateOptions {
+  maxHdop: number;
+  maxPlausibleSpeedKmh: number;
+}
+
+export class FixGate {
+  private last: Anchor | null = null;
+  /** Fixes rejected as jumps that agree with each other, newest last. */
+  private jumpRun: Anchor[] = [];
+  private readonly rejected: Record<GateRejection, number> = { invalid: 0, hdop: 0, jump: 0 };
+
+  constructor(private readonly options: FixGateOptions) {}
+
+  /** Null when the fix may be used; else why not. */
+  check(fix: Fix): GateRejection | null {
+    let reason = this.judge(fix);
+    if (reason === "jump" && this.extendsJumpRun(fix)) reason = null;
+    if (reason !== null) {
+      this.rejected[reason]++;
+      return reason;
+    }
+
+    this.last = anchorOf(fix);
+    this.jumpRun = [];
+    return null;
+  }
+
+  counts(): Record<GateRejection, number> {
+    return { ...this.rejected };
+  }
+
+  private judge(fix: Fix): GateRejection | null {
+    if (!fix.valid || fix.lat === null || fix.lon === null) return "invalid";
+    if (fix.hdop !== null && fix.hdop > this.options.maxHdop) return "hdop";
+    if (this.last === null) return null;
+    return this.plausible(this.last, anchorOf(fix)) ? null : "jump";
+  }
+
+  /** True when this jump completes a run of agreeing jumps long enough to trust over the anchor. */
+  private extendsJumpRun(fix: Fix): boolean {
+    const here = anchorOf(fix);
+    const previous = this.jumpRun.at(-1);
+    this.jumpRun = previous !== undefined && this.plausible(previous, here) ? [...this.jumpRun, here] : [here];
+    return this.jumpRun.length >= REANCHOR_AFTER;
+  }
+
+  private plausible(from: Anchor, to: Anchor): boolean {
+    const km = distance([from.lon, from.lat], [to.lon, to.lat], { units: "kilometers" });
+    // At least one second: two epochs in the same second (10 Hz) are not a division by ~0.
+    const hours = Math.max(1, (to.atMs - from.atMs) / 1000) / 3600;
+    return km / hours <= this.options.maxPlausibleSpeedKmh;
+  }
+}
+
+function anchorOf(fix: Fix): Anchor {
+  return { atMs: fixTimeMs(fix), lat: fix.lat!, lon: fix.lon! };
+}
+
+function fixTimeMs(fix: Fix): number {
+  return fix.time === null ? fix.receivedAtMs : Date.parse(fix.time);
+}
