@@ -9,6 +9,8 @@ export type ErrorCode =
   | "CONFIG_NOT_JSON"
   | "CONFIG_INVALID"
   | "CAPTURE_NOT_FOUND"
+  | "STORE_LOCKED"
+  | "STORE_UNUSABLE"
   | "USAGE";
 
 export class MuckError extends Error {

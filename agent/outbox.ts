@@ -12,9 +12,10 @@
  * the sequence order and a drain is a forward scan.
  */
 import { EventEmitter } from "node:events";
-import { Level } from "level";
+import type { Level } from "level";
 import type { AgentRecord } from "./contracts.js";
 import { logger } from "./log.js";
+import { openStore, salvage, type QuarantinedStore } from "./store-open.js";
 
 const RECORD_PREFIX = "r!";
 const RECORD_END = "r~";
@@ -23,7 +24,19 @@ const SEQ_DIGITS = 16;
 export interface OutboxOptions {
   /** Longest wait for a group commit, ms (≤ 1000). */
   syncIntervalMs: number;
+  /** How long to wait for another process to release the store, ms. Default 60 s. */
+  lockWaitMs?: number;
 }
+
+/** What happened to a store found corrupt at open (field case F11). */
+export interface StoreRecovery extends QuarantinedStore {
+  /** Records brought back from the moved-aside copy into the fresh store. */
+  recovered: number;
+  firstRecoveredSeq: number | null;
+  lastRecoveredSeq: number | null;
+}
+
+const SALVAGE_BATCH = 500;
 
 interface Waiting {
   record: AgentRecord;
@@ -35,7 +48,13 @@ export function recordKey(seq: number): string {
   return RECORD_PREFIX + String(seq).padStart(SEQ_DIGITS, "0");
 }
 
-export class Outbox extends EventEmitter<{ durable: [lastSeq: number] }> {
+export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [] }> {
+  /**
+   * Resolves once a corrupt store found at open has been salvaged (null when the store was
+   * fine). Records brought back have lower sequence numbers than new ones, so 'rewind' tells the
+   * uplink to read from the start again.
+   */
+  recovery: Promise<StoreRecovery | null> = Promise.resolve(null);
   private waiting: Waiting[] = [];
   private commitTimer: NodeJS.Timeout | null = null;
   private committing: Promise<void> = Promise.resolve();
@@ -53,11 +72,11 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number] }> {
   }
 
   static async open(folder: string, options: OutboxOptions): Promise<Outbox> {
-    const db = new Level<string, string>(folder, { valueEncoding: "utf8" });
-    await db.open();
+    const { db, quarantined } = await openStore(folder, { lockWaitMs: options.lockWaitMs ?? 60_000 });
 
     const outbox = new Outbox(db, options);
     await outbox.loadCounters();
+    if (quarantined !== null) outbox.recovery = outbox.bringBack(quarantined);
     return outbox;
   }
 
@@ -154,6 +173,43 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number] }> {
     for (const w of batch) this.highestSeq = Math.max(this.highestSeq, w.record.seq);
     for (const w of batch) w.resolve();
     this.emit("durable", this.highestSeq);
+  }
+
+  /** Copies what LevelDB's repair can still read from a corrupt store into this one. */
+  private async bringBack(quarantined: QuarantinedStore): Promise<StoreRecovery> {
+    const recovery: StoreRecovery = { ...quarantined, recovered: 0, firstRecoveredSeq: null, lastRecoveredSeq: null };
+    try {
+      let batch: Array<{ type: "put"; key: string; value: string }> = [];
+      for await (const [key, value] of salvage(quarantined.path, { gte: RECORD_PREFIX, lt: RECORD_END })) {
+        batch.push({ type: "put", key, value });
+        if (batch.length >= SALVAGE_BATCH) batch = await this.putSalvaged(batch, recovery);
+      }
+      await this.putSalvaged(batch, recovery);
+    } catch (error) {
+      this.log.error({ err: (error as Error).message, path: quarantined.path }, "repair of the corrupt store failed");
+    }
+
+    this.log.warn({ ...recovery }, "corrupt store salvaged");
+    if (recovery.recovered > 0) this.emit("rewind");
+    return recovery;
+  }
+
+  private async putSalvaged(
+    batch: Array<{ type: "put"; key: string; value: string }>,
+    recovery: StoreRecovery,
+  ): Promise<[]> {
+    if (batch.length === 0 || this.closed) return [];
+    await this.db.batch(batch, { sync: true });
+
+    for (const { key } of batch) {
+      const seq = Number(key.slice(RECORD_PREFIX.length));
+      recovery.firstRecoveredSeq = Math.min(recovery.firstRecoveredSeq ?? seq, seq);
+      recovery.lastRecoveredSeq = Math.max(recovery.lastRecoveredSeq ?? seq, seq);
+      this.highestSeq = Math.max(this.highestSeq, seq);
+    }
+    this.count += batch.length;
+    recovery.recovered += batch.length;
+    return [];
   }
 
   private async loadCounters(): Promise<void> {

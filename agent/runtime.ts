@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { AgentConfig } from "../config/schema.js";
 import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
-import { Outbox } from "./outbox.js";
+import { Outbox, type StoreRecovery } from "./outbox.js";
 import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
 import { Uplink, type UplinkStats } from "./uplink.js";
@@ -50,6 +50,7 @@ export class Agent {
     this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
     const sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1);
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record));
+    void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
 
     this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId });
     this.uplink.start();
@@ -110,6 +111,27 @@ export class Agent {
   private handleFix(fix: Fix): void {
     this.onFix(fix);
     this.pipeline!.onFix(fix);
+  }
+
+  /**
+   * A corrupt store was moved aside and salvaged (field case F11): an alarm on record, since the
+   * evidence trail may have a hole. Every number up to `highestIssued` may have been in the old
+   * store; the ones salvaged are named, the others are unaccounted for unless acknowledged before.
+   */
+  private reportRecovery(recovery: StoreRecovery | null, highestIssued: number): void {
+    if (recovery === null || this.pipeline === null) return;
+    this.pipeline.event({
+      type: "outbox_recovered",
+      severity: "alarm",
+      startedAt: new Date().toISOString(),
+      details: {
+        movedTo: recovery.path,
+        error: recovery.error,
+        recovered: recovery.recovered,
+        recoveredSeqs: recovery.recovered === 0 ? null : [recovery.firstRecoveredSeq, recovery.lastRecoveredSeq],
+        mayBeLostUpToSeq: highestIssued,
+      },
+    });
   }
 
   private accept(record: AgentRecord): void {

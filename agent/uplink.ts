@@ -77,6 +77,13 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
   private lastPubackAt: string | null = null;
   private readonly log = logger("uplink");
   private readonly onDurable = () => void this.pump();
+  /** Records were put back below the cursor (a salvaged store): read from the start again. */
+  private readonly onRewind = () => {
+    this.cursor = 0;
+    this.readAhead = [];
+    this.generation++;
+    void this.pump();
+  };
 
   constructor(
     private readonly outbox: Outbox,
@@ -89,6 +96,7 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
     if (!this.stopped) return;
     this.stopped = false;
     this.outbox.on("durable", this.onDurable);
+    this.outbox.on("rewind", this.onRewind);
     this.connect();
   }
 
@@ -97,6 +105,7 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
     if (this.stopped) return;
     this.stopped = true;
     this.outbox.off("durable", this.onDurable);
+    this.outbox.off("rewind", this.onRewind);
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
 
     const client = this.client;
@@ -244,7 +253,7 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
 
       const record = this.readAhead.shift()!;
       this.cursor = record.seq;
-      this.publish(this.client!, record);
+      if (!this.inFlight.has(record.seq)) this.publish(this.client!, record);
     }
   }
 

@@ -73,7 +73,7 @@ const GpsSchema = z
       positive.max(99),
       5,
       "",
-      "Fixes with a horizontal dilution of precision above this are too imprecise to judge violations. Not enforced yet: read by the fix gate of the detection stage (see Limitations).",
+      "Fixes with a horizontal dilution of precision above this are too imprecise to judge violations. Such fixes never become positions.",
     ),
     noFixEventS: option(
       positive.max(86_400),
@@ -85,7 +85,7 @@ const GpsSchema = z
       positive.max(400),
       160,
       "km/h",
-      "A jump implying a faster speed than this is a multipath outlier, not the truck. Not enforced yet (see Limitations).",
+      "A jump implying a faster speed than this is a multipath outlier, not the truck. Such fixes are dropped.",
     ),
   })
   .strict()

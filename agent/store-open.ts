@@ -1,0 +1,104 @@
+/**
+ * Opening the outbox's LevelDB folder when things are not as they should be.
+ *
+ * - Locked (field case F10): another agent still holds the folder — typically the previous
+ *   process flushing after SIGTERM while a supervisor already started the next. Wait and retry
+ *   with backoff up to `lockWaitMs`; say so once at warn. The LOCK file is never deleted: it is
+ *   LevelDB's only protection against two writers.
+ * - Corrupt (field case F11: a power cut mid-write, "CURRENT file does not end with newline"):
+ *   move the folder aside, open a fresh store at once so the truck keeps recording, then try
+ *   LevelDB's repair on the moved copy and bring back every record it still holds. What was in
+ *   the store and could not be brought back is reported by the caller as an event.
+ */
+import { existsSync, renameSync } from "node:fs";
+import { ClassicLevel } from "classic-level";
+import { Level } from "level";
+import { MuckError } from "./errors.js";
+import { logger } from "./log.js";
+import { reopenDelayMs } from "../drivers/serial/backoff.js";
+
+export interface StoreOpenOptions {
+  /** How long to wait for another process to release the store, ms. */
+  lockWaitMs: number;
+}
+
+export interface QuarantinedStore {
+  /** Where the corrupt folder was moved. */
+  path: string;
+  /** LevelDB's words for what was wrong. */
+  error: string;
+}
+
+/** Opens the folder; a corrupt one is moved aside and `quarantined` says where. */
+export async function openStore(
+  folder: string,
+  options: StoreOpenOptions,
+): Promise<{ db: Level<string, string>; quarantined: QuarantinedStore | null }> {
+  const log = logger("outbox");
+  const started = Date.now();
+  let quarantined: QuarantinedStore | null = null;
+
+  for (let attempt = 0; ; attempt++) {
+    const db = new Level<string, string>(folder, { valueEncoding: "utf8" });
+    try {
+      await db.open();
+      if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: Date.now() - started }, "store opened after waiting for its lock");
+      return { db, quarantined };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+
+      if (cause?.code === "LEVEL_LOCKED") {
+        if (Date.now() - started > options.lockWaitMs) {
+          throw new MuckError("STORE_LOCKED", `store locked: ${folder} is held by another process (waited ${options.lockWaitMs} ms)`, { cause: error });
+        }
+        if (attempt === 0) log.warn({ folder }, "store locked by another process; retrying with backoff");
+        await sleep(reopenDelayMs(attempt, 100, 2000));
+        continue;
+      }
+
+      if (isDamaged(folder, cause) && quarantined === null) {
+        quarantined = { path: moveAside(folder), error: cause?.message ?? "corruption" };
+        log.error({ folder, movedTo: quarantined.path, err: quarantined.error }, "store corrupt: moved aside, opening a fresh one");
+        continue;
+      }
+
+      throw new MuckError("STORE_UNUSABLE", `cannot open the outbox at ${folder}: ${cause?.message ?? (error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/** Runs LevelDB's repair on a moved-aside store and yields every record value it still holds. */
+export async function* salvage(quarantinedPath: string, keyRange: { gte: string; lt: string }): AsyncGenerator<[string, string]> {
+  // `level` re-exports classic-level on Node without its static repair().
+  await ClassicLevel.repair(quarantinedPath);
+  const db = new Level<string, string>(quarantinedPath, { valueEncoding: "utf8" });
+  await db.open();
+  try {
+    for await (const entry of db.iterator(keyRange)) yield entry;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Corruption, or one of the store's own files missing (a MANIFEST or table lost in a power cut).
+ * Other I/O errors — a full disk, a permission — are not the store's fault and moving it aside
+ * would not help, so they stop the open instead.
+ */
+function isDamaged(folder: string, cause: { code?: string; message?: string } | undefined): boolean {
+  if (cause?.code === "LEVEL_CORRUPTION") return true;
+  const message = cause?.message ?? "";
+  return cause?.code === "LEVEL_IO_ERROR" && message.includes(folder) && message.includes("No such file or directory");
+}
+
+function moveAside(folder: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  let target = `${folder}.corrupt-${stamp}`;
+  for (let n = 1; existsSync(target); n++) target = `${folder}.corrupt-${stamp}-${n}`;
+  renameSync(folder, target);
+  return target;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

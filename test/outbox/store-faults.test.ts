@@ -1,0 +1,135 @@
+/** Field cases F10 (two processes, one store) and F11 (a store corrupted by a power cut). */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AgentRecord } from "../../agent/contracts.js";
+import { Outbox } from "../../agent/outbox.js";
+import { SequenceStore } from "../../agent/sequence.js";
+import { LEVEL, captureLogs } from "../helpers/log-capture.js";
+import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+import { recordMaker } from "./records-fixture.js";
+
+let dir: TempDir;
+beforeEach(async () => {
+  dir = await makeTempDir("muck-store-");
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+describe("F10: two processes, one store", () => {
+  it("waits for the lock with a clear warning, opens after the holder exits, loses nothing, never deletes LOCK", async () => {
+    const holder = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "slow-holder.ts"), dir.path], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve) => holder.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()));
+    const holderExited = new Promise((resolve) => holder.on("exit", resolve));
+    const logs = captureLogs("debug");
+    const lockFile = join(dir.path, "outbox", "LOCK");
+    let lockAlwaysThere = true;
+    const watch = setInterval(() => (lockAlwaysThere &&= existsSync(lockFile)), 20);
+
+    holder.kill("SIGTERM");
+    const started = Date.now();
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10, lockWaitMs: 10_000 });
+    const waitedMs = Date.now() - started;
+    clearInterval(watch);
+    await holderExited;
+
+    expect(waitedMs).toBeGreaterThan(1500);
+    expect(outbox.depth).toBe(100);
+    expect(lockAlwaysThere).toBe(true);
+    const warnings = logs.filter((l) => l.level === LEVEL.warn && l.msg.includes("store locked"));
+    expect(warnings).toHaveLength(1);
+    await outbox.close();
+  });
+
+  it("gives up with STORE_LOCKED after lockWaitMs", async () => {
+    const holder = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    await expect(Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10, lockWaitMs: 300 })).rejects.toMatchObject({
+      code: "STORE_LOCKED",
+      message: expect.stringContaining(join(dir.path, "outbox")),
+    });
+    await holder.close();
+  });
+});
+
+describe("F11: a power cut in the middle of a write", () => {
+  async function storeWith(count: number): Promise<AgentRecord[]> {
+    const records = recordMaker(dir.path)(count);
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    await Promise.all(records.map((r) => outbox.accept(r)));
+    await outbox.close();
+    return records;
+  }
+
+  it("moves the corrupt store aside, opens a fresh one at once, and salvages every record the repair can read", async () => {
+    const records = await storeWith(50);
+    const current = join(dir.path, "outbox", "CURRENT");
+    writeFileSync(current, readFileSync(current, "utf8").trimEnd()); // "CURRENT file does not end with newline"
+
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    const recovery = await outbox.recovery;
+
+    expect(recovery).toMatchObject({ recovered: 50, firstRecoveredSeq: records[0]!.seq, lastRecoveredSeq: records[49]!.seq });
+    expect(recovery!.error).toMatch(/CURRENT file does not end with newline/);
+    expect(existsSync(recovery!.path)).toBe(true);
+    expect((await outbox.read(0, 100)).map((r) => r.id)).toEqual(records.map((r) => r.id));
+    // The sequence continues above the old store's numbers.
+    expect(SequenceStore.open(dir.path, outbox.maxSeq + 1).take()).toBeGreaterThan(records[49]!.seq);
+    await outbox.close();
+  });
+
+  it("opens a fresh store when nothing can be salvaged, and says how many came back: none", async () => {
+    await storeWith(20);
+    const folder = join(dir.path, "outbox");
+    for (const file of readdirSync(folder)) if (/\.(log|ldb)$/.test(file)) rmSync(join(folder, file));
+    writeFileSync(join(folder, "CURRENT"), "MANIFEST-999999\n");
+
+    const outbox = await Outbox.open(folder, { syncIntervalMs: 10 });
+    const recovery = await outbox.recovery;
+
+    expect(outbox.depth).toBe(0);
+    expect(recovery).toMatchObject({ recovered: 0, firstRecoveredSeq: null });
+    await outbox.close();
+  });
+});
+
+describe("F11 in the running agent", () => {
+  it("puts an outbox_recovered alarm on record with the salvaged range and the highest number that may be lost", async () => {
+    const { Agent } = await import("../../agent/runtime.js");
+    const { AgentConfigSchema } = await import("../../config/schema.js");
+    const records = recordMaker(dir.path)(30);
+    const old = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    await Promise.all(records.map((r) => old.accept(r)));
+    await old.close();
+    const current = join(dir.path, "outbox", "CURRENT");
+    writeFileSync(current, readFileSync(current, "utf8").trimEnd());
+
+    const agent = new Agent(
+      AgentConfigSchema.parse({
+        truckId: "TRK-T1",
+        dataDir: dir.path,
+        gps: { path: join(dir.path, "no-gps-here") },
+        mqtt: { url: "mqtt://127.0.0.1:9" },
+      }),
+    );
+    const events: AgentRecord[] = [];
+    agent.onRecord = (r) => r.kind === "event" && events.push(r);
+    await agent.start();
+    const deadline = Date.now() + 5000;
+    while (events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await agent.stop();
+
+    expect(events).toHaveLength(1);
+    expect(events[0]!.body).toMatchObject({
+      type: "outbox_recovered",
+      severity: "alarm",
+      details: { recovered: 30, recoveredSeqs: [records[0]!.seq, records[29]!.seq] },
+    });
+    const details = events[0]!.body.details as { mayBeLostUpToSeq: number };
+    expect(details.mayBeLostUpToSeq).toBeGreaterThanOrEqual(records[29]!.seq);
+    expect(events[0]!.seq).toBeGreaterThan(records[29]!.seq);
+  });
+});
