@@ -8,18 +8,29 @@
  * interval. Deletes after PUBACK are not synced: a delete lost in a crash re-sends a record the
  * broker already has — a duplicate that consumers drop by id, never a loss.
  *
- * Layout: one LevelDB folder; key `r!<seq, 16 digits>` → the record as JSON, so the key order is
- * the sequence order and a drain is a forward scan.
+ * Layout: one LevelDB folder; key `r!<class>!<seq, 16 digits>` → the record as JSON. The class
+ * is the drain priority (0 events, 1 trips, 2 positions, 3 weights), so each class is a forward
+ * scan in sequence order and a drain can take the most important class first.
  */
 import { EventEmitter } from "node:events";
 import type { Level } from "level";
-import type { AgentRecord } from "./contracts.js";
+import type { AgentRecord, RecordKind } from "./contracts.js";
 import { logger } from "./log.js";
 import { openStore, salvage, type QuarantinedStore } from "./store-open.js";
 
 const RECORD_PREFIX = "r!";
 const RECORD_END = "r~";
 const SEQ_DIGITS = 16;
+
+/** Drain priority classes, most urgent first. */
+export const PRIORITY_CLASSES = [0, 1, 2, 3] as const;
+export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+
+const CLASS_OF_KIND: Record<RecordKind, PriorityClass> = { event: 0, status: 0, trip: 1, position: 2, weight: 3 };
+
+export function priorityOf(record: Pick<AgentRecord, "kind">): PriorityClass {
+  return CLASS_OF_KIND[record.kind];
+}
 
 export interface OutboxOptions {
   /** Longest wait for a group commit, ms (≤ 1000). */
@@ -44,8 +55,16 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
-export function recordKey(seq: number): string {
-  return RECORD_PREFIX + String(seq).padStart(SEQ_DIGITS, "0");
+export function recordKey(cls: PriorityClass, seq: number): string {
+  return `${RECORD_PREFIX}${cls}!${String(seq).padStart(SEQ_DIGITS, "0")}`;
+}
+
+function classRange(cls: PriorityClass): { gt: string; lt: string } {
+  return { gt: `${RECORD_PREFIX}${cls}!`, lt: `${RECORD_PREFIX}${cls}~` };
+}
+
+function parseKey(key: string): { cls: PriorityClass; seq: number } {
+  return { cls: Number(key[RECORD_PREFIX.length]) as PriorityClass, seq: Number(key.slice(RECORD_PREFIX.length + 2)) };
 }
 
 export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [] }> {
@@ -58,8 +77,8 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private waiting: Waiting[] = [];
   private commitTimer: NodeJS.Timeout | null = null;
   private committing: Promise<void> = Promise.resolve();
-  private deleting = new Set<number>();
-  private count = 0;
+  private deleting = new Set<string>();
+  private counts: Record<PriorityClass, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
   private highestSeq = 0;
   private closed = false;
   private readonly log = logger("outbox");
@@ -82,7 +101,11 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
 
   /** Records stored and not yet acknowledged. */
   get depth(): number {
-    return this.count;
+    return this.counts[0] + this.counts[1] + this.counts[2] + this.counts[3];
+  }
+
+  depthOf(cls: PriorityClass): number {
+    return this.counts[cls];
   }
 
   /** The highest sequence ever stored here (0 for an empty store). */
@@ -106,16 +129,17 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   }
 
   /**
-   * Up to `limit` stored records with a sequence above `afterSeq`, in sequence order. Records
-   * whose delete is under way are skipped, so a re-read after a reconnect never re-sends them.
+   * Up to `limit` stored records of one class with a sequence above `afterSeq`, in sequence
+   * order. Records whose delete is under way are skipped, so a re-read after a reconnect never
+   * re-sends them.
    */
-  async read(afterSeq: number, limit: number): Promise<AgentRecord[]> {
+  async read(cls: PriorityClass, afterSeq: number, limit: number): Promise<AgentRecord[]> {
     const out: AgentRecord[] = [];
-    const iterator = this.db.iterator({ gt: recordKey(afterSeq), lt: RECORD_END, limit: limit + this.deleting.size });
+    const range = classRange(cls);
+    const iterator = this.db.iterator({ gt: afterSeq > 0 ? recordKey(cls, afterSeq) : range.gt, lt: range.lt, limit: limit + this.deleting.size });
     try {
-      for await (const [, value] of iterator) {
-        const record = JSON.parse(value) as AgentRecord;
-        if (!this.deleting.has(record.seq)) out.push(record);
+      for await (const [key, value] of iterator) {
+        if (!this.deleting.has(key)) out.push(JSON.parse(value) as AgentRecord);
         if (out.length >= limit) break;
       }
     } finally {
@@ -124,15 +148,25 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     return out;
   }
 
-  /** The broker acknowledged this record: delete it. */
-  async ack(seq: number): Promise<void> {
-    if (this.deleting.has(seq) || this.closed) return;
-    this.deleting.add(seq);
+  /** The oldest stored record of any class (by sequence), for the status's backlog age. */
+  async oldest(): Promise<AgentRecord | null> {
+    const firsts = await Promise.all(PRIORITY_CLASSES.map((cls) => this.read(cls, 0, 1)));
+    const records = firsts.flat();
+    return records.length === 0 ? null : records.reduce((a, b) => (a.seq < b.seq ? a : b));
+  }
+
+  /** The broker acknowledged these records: delete them. */
+  async ack(records: readonly AgentRecord[]): Promise<void> {
+    if (this.closed) return;
+    const keys = records.map((r) => ({ key: recordKey(priorityOf(r), r.seq), cls: priorityOf(r) })).filter(({ key }) => !this.deleting.has(key));
+    if (keys.length === 0) return;
+
+    for (const { key } of keys) this.deleting.add(key);
     try {
-      await this.db.del(recordKey(seq));
-      this.count--;
+      await this.db.batch(keys.map(({ key }) => ({ type: "del" as const, key })));
+      for (const { cls } of keys) this.counts[cls]--;
     } finally {
-      this.deleting.delete(seq);
+      for (const { key } of keys) this.deleting.delete(key);
     }
   }
 
@@ -140,6 +174,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   async close(): Promise<void> {
     if (this.closed) return;
     await this.commit();
+    await this.recovery;
     this.closed = true;
     await this.db.close();
   }
@@ -160,7 +195,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private async writeBatch(batch: Waiting[]): Promise<void> {
     if (batch.length === 0) return;
 
-    const ops = batch.map((w) => ({ type: "put" as const, key: recordKey(w.record.seq), value: JSON.stringify(w.record) }));
+    const ops = batch.map((w) => ({ type: "put" as const, key: recordKey(priorityOf(w.record), w.record.seq), value: JSON.stringify(w.record) }));
     try {
       await this.db.batch(ops, { sync: true });
     } catch (error) {
@@ -169,8 +204,10 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
       return;
     }
 
-    this.count += batch.length;
-    for (const w of batch) this.highestSeq = Math.max(this.highestSeq, w.record.seq);
+    for (const w of batch) {
+      this.counts[priorityOf(w.record)]++;
+      this.highestSeq = Math.max(this.highestSeq, w.record.seq);
+    }
     for (const w of batch) w.resolve();
     this.emit("durable", this.highestSeq);
   }
@@ -198,16 +235,16 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     batch: Array<{ type: "put"; key: string; value: string }>,
     recovery: StoreRecovery,
   ): Promise<[]> {
-    if (batch.length === 0 || this.closed) return [];
+    if (batch.length === 0) return [];
     await this.db.batch(batch, { sync: true });
 
     for (const { key } of batch) {
-      const seq = Number(key.slice(RECORD_PREFIX.length));
+      const { cls, seq } = parseKey(key);
       recovery.firstRecoveredSeq = Math.min(recovery.firstRecoveredSeq ?? seq, seq);
       recovery.lastRecoveredSeq = Math.max(recovery.lastRecoveredSeq ?? seq, seq);
       this.highestSeq = Math.max(this.highestSeq, seq);
+      this.counts[cls]++;
     }
-    this.count += batch.length;
     recovery.recovered += batch.length;
     return [];
   }
@@ -215,8 +252,9 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private async loadCounters(): Promise<void> {
     // Counting keys once at open keeps depth exact without a counter that could drift on a crash.
     for await (const key of this.db.keys({ gte: RECORD_PREFIX, lt: RECORD_END })) {
-      this.count++;
-      this.highestSeq = Math.max(this.highestSeq, Number(key.slice(RECORD_PREFIX.length)));
+      const { cls, seq } = parseKey(key);
+      this.counts[cls]++;
+      this.highestSeq = Math.max(this.highestSeq, seq);
     }
   }
 }

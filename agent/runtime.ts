@@ -52,7 +52,7 @@ export class Agent {
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record));
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
 
-    this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId });
+    this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill });
     this.uplink.start();
 
     this.startGps();

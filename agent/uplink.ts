@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { AgentRecord } from "./contracts.js";
 import { logger } from "./log.js";
+import { Drain, type BackfillOptions, type OutgoingMessage } from "./drain.js";
 import type { Outbox } from "./outbox.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
 
@@ -38,13 +39,19 @@ export interface UplinkOptions {
   sessionExpiryS: number;
   willDelayS: number;
   maxInFlight: number;
+  /** Batched backfill while a backlog drains; absent: every record alone. */
+  backfill?: BackfillOptions;
 }
 
 export interface UplinkStats {
   connected: boolean;
+  /** Messages awaiting PUBACK (a batch counts once). */
   inFlight: number;
+  /** Messages published, batches included. */
   published: number;
+  /** Records acknowledged (every record of a batch counts). */
   acknowledged: number;
+  batches: number;
   connects: number;
   reconnects: number;
   lastPubackAt: string | null;
@@ -52,13 +59,17 @@ export interface UplinkStats {
 
 /** CONNACK codes that mean "come back later", not "you are wrong": 3.1.1 code 3, MQTT 5 0x89/0x97/0x9F. */
 const BUSY_CODES = new Set([3, 0x89, 0x97, 0x9f]);
-const READ_AHEAD = 256;
+const NO_BATCHING: BackfillOptions = { minBacklog: 0, maxRecords: 1, maxBytes: 0 };
 
 export function recordTopic(prefix: string, truckId: string, kind: string): string {
   return `${prefix}/${truckId}/${kind}`;
 }
 
-export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connected: []; disconnected: [reason: string] }> {
+interface InFlight {
+  records: AgentRecord[];
+}
+
+export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; connected: []; disconnected: [reason: string] }> {
   private client: MqttClient | null = null;
   private connected = false;
   private stopped = true;
@@ -66,22 +77,21 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
   private busy = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
 
-  private readonly inFlight = new Map<number, AgentRecord>();
-  private readAhead: AgentRecord[] = [];
-  private cursor = 0;
+  /** Messages awaiting PUBACK, by a local message number. */
+  private readonly inFlight = new Map<number, InFlight>();
+  /** Sequence numbers of every record in flight, so a re-read never sends one twice at once. */
+  private readonly inFlightSeqs = new Set<number>();
+  private messageNumber = 0;
+  private readonly drain: Drain;
   private pumping = false;
   private pumpAgain = false;
-  /** Bumped on every connect, so a read that straddles a reconnect is thrown away. */
-  private generation = 0;
-  private counters = { published: 0, acknowledged: 0, connects: 0, reconnects: 0 };
+  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0 };
   private lastPubackAt: string | null = null;
   private readonly log = logger("uplink");
   private readonly onDurable = () => void this.pump();
   /** Records were put back below the cursor (a salvaged store): read from the start again. */
   private readonly onRewind = () => {
-    this.cursor = 0;
-    this.readAhead = [];
-    this.generation++;
+    this.drain.restart();
     void this.pump();
   };
 
@@ -90,6 +100,7 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
     private readonly options: UplinkOptions,
   ) {
     super();
+    this.drain = new Drain(outbox, options.backfill ?? NO_BATCHING);
   }
 
   start(): void {
@@ -172,10 +183,8 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
     if (this.attempt > 0) this.counters.reconnects++;
     this.attempt = 0;
     // Everything unacknowledged is read again from the outbox, oldest first.
-    this.inFlight.clear();
-    this.readAhead = [];
-    this.cursor = 0;
-    this.generation++;
+    this.clearInFlight();
+    this.drain.restart();
     this.log.info({ url: this.options.url, depth: this.outbox.depth }, "connected to broker");
     client.publish(this.statusTopic, this.statusPayload(true), { qos: 1, retain: true });
     this.emit("connected");
@@ -199,7 +208,7 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
       this.emit("disconnected", "closed");
     }
     this.connected = false;
-    this.inFlight.clear();
+    this.clearInFlight();
     this.client = null;
     client.removeAllListeners();
     client.on("error", () => undefined);
@@ -243,39 +252,45 @@ export class Uplink extends EventEmitter<{ acked: [record: AgentRecord]; connect
   private async fillWindow(): Promise<void> {
     // Stopping: what is in flight may still be acknowledged, nothing new goes out.
     while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
-      if (this.readAhead.length === 0) {
-        const generation = this.generation;
-        const batch = await this.outbox.read(this.cursor, READ_AHEAD);
-        if (generation !== this.generation) continue;
-        if (batch.length === 0 || !this.connected || this.stopped) break;
-        this.readAhead = batch;
-      }
-
-      const record = this.readAhead.shift()!;
-      this.cursor = record.seq;
-      if (!this.inFlight.has(record.seq)) this.publish(this.client!, record);
+      const client = this.client!;
+      const message = await this.drain.next(this.inFlightSeqs);
+      if (message === null || !this.connected || this.stopped || client !== this.client) break;
+      this.publish(client, message);
     }
   }
 
-  private publish(client: MqttClient, record: AgentRecord): void {
-    this.inFlight.set(record.seq, record);
+  private publish(client: MqttClient, message: OutgoingMessage): void {
+    const number = ++this.messageNumber;
+    this.inFlight.set(number, { records: message.records });
+    for (const record of message.records) this.inFlightSeqs.add(record.seq);
     this.counters.published++;
-    const topic = recordTopic(this.options.topicPrefix, this.options.truckId, record.kind);
+    if (message.kind === "batch") this.counters.batches++;
 
-    client.publish(topic, JSON.stringify(record), { qos: 1 }, (error) => {
-      // After a reconnect the old client's callbacks are stale: the record is re-sent anyway.
+    const topic = recordTopic(this.options.topicPrefix, this.options.truckId, message.kind);
+    const properties = this.options.protocolVersion === 5 ? message.properties : undefined;
+    client.publish(topic, message.payload, { qos: 1, ...(properties === undefined ? {} : { properties }) }, (error) => {
+      // After a reconnect the old client's callbacks are stale: the records are re-sent anyway.
       if (error || client !== this.client) return;
-      void this.onPuback(record);
+      void this.onPuback(number);
     });
   }
 
-  private async onPuback(record: AgentRecord): Promise<void> {
-    this.inFlight.delete(record.seq);
-    this.counters.acknowledged++;
+  private async onPuback(number: number): Promise<void> {
+    const done = this.inFlight.get(number);
+    if (done === undefined) return;
+    this.inFlight.delete(number);
+    for (const record of done.records) this.inFlightSeqs.delete(record.seq);
+    this.counters.acknowledged += done.records.length;
     this.lastPubackAt = new Date().toISOString();
-    await this.outbox.ack(record.seq);
-    this.emit("acked", record);
+
+    await this.outbox.ack(done.records);
+    this.emit("acked", done.records);
     void this.pump();
+  }
+
+  private clearInFlight(): void {
+    this.inFlight.clear();
+    this.inFlightSeqs.clear();
   }
 
   private async waitForInFlight(graceMs: number): Promise<void> {

@@ -304,6 +304,24 @@ const OutboxSchema = z
   })
   .strict();
 
+const BackfillSchema = z
+  .object({
+    minBacklog: option(
+      integer.min(0),
+      20,
+      "records",
+      "Pack trips, positions and weights into batches while at least this many of a kind wait; 0 sends every record alone. Events are never batched.",
+    ),
+    maxRecords: option(integer.min(2).max(10_000), 200, "records", "Most records in one batch message."),
+    maxBytes: option(
+      integer.min(512).max(256 * 1024),
+      4800,
+      "bytes",
+      "Largest compressed batch payload; the default keeps a message with its topic inside the 5 KB billing unit of managed brokers.",
+    ),
+  })
+  .strict();
+
 export const AgentConfigSchema = z
   .object({
     truckId: required(
@@ -339,6 +357,7 @@ export const AgentConfigSchema = z
     mqtt: MqttSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
     outbox: OutboxSchema.prefault({}),
+    backfill: BackfillSchema.prefault({}),
   })
   .strict();
 

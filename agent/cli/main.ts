@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { MuckError } from "../errors.js";
 import { configCommand } from "./config-command.js";
+import { consumeCommand } from "./consume-command.js";
 import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
 import { simCommand } from "./sim-command.js";
@@ -18,7 +19,8 @@ export function buildProgram(): Command {
     .addCommand(runCommand())
     .addCommand(replayCommand())
     .addCommand(configCommand())
-    .addCommand(simCommand());
+    .addCommand(simCommand())
+    .addCommand(consumeCommand());
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -75,6 +75,7 @@ describe("the shipped example files", () => {
         weightPeriodS: 60,
       },
       outbox: { syncIntervalMs: 200, maxBytes: 512 * 1024 * 1024 },
+      backfill: { minBacklog: 20, maxRecords: 200, maxBytes: 4800 },
     });
   });
 });

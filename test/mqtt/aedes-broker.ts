@@ -6,6 +6,8 @@ import { Aedes, type AedesOptions } from "aedes";
 export interface ReceivedMessage {
   topic: string;
   payload: string;
+  /** The payload as sent (batches are binary). */
+  bytes: Buffer;
   retain: boolean;
   qos: number;
 }
@@ -35,7 +37,7 @@ export async function startAedes(portOrOptions: number | TestBrokerOptions = 0):
   const aedes = await Aedes.createBroker(options.broker ?? {});
   const received: ReceivedMessage[] = [];
   aedes.on("publish", (packet, client) => {
-    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString(), retain: packet.retain, qos: packet.qos });
+    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString(), bytes: Buffer.from(packet.payload), retain: packet.retain, qos: packet.qos });
   });
 
   const sockets = new Set<Socket>();

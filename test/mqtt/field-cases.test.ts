@@ -66,7 +66,7 @@ describe("F9: a second drop during the drain", () => {
     // The broker "returns": the drain starts through the proxy.
     const uplink = new Uplink(outbox, uplinkOptions(proxy.url, { maxInFlight: 8, reconnectMinMs: 100, reconnectMaxMs: 200 }));
     let acked = 0;
-    uplink.on("acked", () => acked++);
+    uplink.on("acked", (records) => (acked += records.length));
     uplink.start();
     await waitFor(() => acked >= 200, 10_000, "200 acknowledgements");
 

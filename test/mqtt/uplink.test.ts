@@ -62,7 +62,7 @@ describe("uplink", () => {
     // The broker has them; the agent never heard so: every record is still in the outbox.
     expect(proxy.withheld).toBeGreaterThanOrEqual(8);
     expect(outbox.depth).toBe(20);
-    expect((await outbox.read(0, 100)).map((r) => r.seq)).toEqual(records.map((r) => r.seq));
+    expect((await outbox.read(2, 0, 100)).map((r) => r.seq)).toEqual(records.map((r) => r.seq));
     expect(uplink.stats().inFlight).toBe(8); // the window is bounded
 
     proxy.holdPubacks = false;

@@ -26,9 +26,9 @@ describe("outbox", () => {
     const reopened = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 50 });
     expect(reopened.depth).toBe(50);
     expect(reopened.maxSeq).toBe(records.at(-1)!.seq);
-    const read = await reopened.read(0, 100);
+    const read = await reopened.read(2, 0, 100);
     expect(read.map((r) => r.id)).toEqual(records.map((r) => r.id));
-    expect((await reopened.read(records[9]!.seq, 5)).map((r) => r.seq)).toEqual(records.slice(10, 15).map((r) => r.seq));
+    expect((await reopened.read(2, records[9]!.seq, 5)).map((r) => r.seq)).toEqual(records.slice(10, 15).map((r) => r.seq));
     await reopened.close();
   });
 
@@ -53,11 +53,11 @@ describe("outbox", () => {
     const records = recordMaker(dir.path)(5);
     await Promise.all(records.map((r) => outbox.accept(r)));
 
-    await outbox.ack(records[1]!.seq);
-    await outbox.ack(records[3]!.seq);
+    await outbox.ack([records[1]!]);
+    await outbox.ack([records[3]!]);
 
     expect(outbox.depth).toBe(3);
-    expect((await outbox.read(0, 10)).map((r) => r.seq)).toEqual([records[0]!.seq, records[2]!.seq, records[4]!.seq]);
+    expect((await outbox.read(2, 0, 10)).map((r) => r.seq)).toEqual([records[0]!.seq, records[2]!.seq, records[4]!.seq]);
     await outbox.close();
   });
 
@@ -76,7 +76,7 @@ describe("outbox", () => {
     await new Promise((resolve) => child.on("exit", resolve));
 
     const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
-    const stored = new Set((await outbox.read(0, 1_000_000)).map((r) => r.seq));
+    const stored = new Set((await outbox.read(2, 0, 1_000_000)).map((r) => r.seq));
     const missing = accepted.filter((seq) => !stored.has(seq));
     expect(accepted.length).toBeGreaterThanOrEqual(300);
     expect(missing).toEqual([]);

@@ -1,0 +1,86 @@
+/**
+ * `muck-agent consume`: the reference consumer, the documented way a platform reads what the
+ * agent sends. Subscribes to a broker (or reads a file of received messages), then prints every
+ * record once, per truck in sequence order, as NDJSON, and a last line with the summary: counts,
+ * duplicates dropped, gaps, and gaps accounted for by `thinned` / `outbox_lost` events.
+ */
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import mqtt from "mqtt";
+import { ReferenceConsumer, type ReceivedMessage } from "../consumer.js";
+import { MuckError } from "../errors.js";
+
+interface ConsumeOptions {
+  url?: string;
+  file?: string;
+  prefix: string;
+  protocol: "4" | "5";
+  clientId: string;
+  duration?: string;
+  idleExit?: string;
+  save?: string;
+}
+
+export function consumeCommand(): Command {
+  return new Command("consume")
+    .description("read what trucks sent (from a broker or a file): unpack batches, drop duplicates, order by sequence, report gaps")
+    .option("--url <url>", "broker to subscribe to, e.g. mqtt://127.0.0.1:1883")
+    .option("--file <file>", "read received messages from a file instead: NDJSON {topic, payload (base64)}, as --save writes")
+    .option("--prefix <prefix>", "topic prefix the trucks publish under", "muck")
+    .addOption(new Option("--protocol <version>", "MQTT protocol level").choices(["4", "5"]).default("4"))
+    .option("--client-id <id>", "client id of the consumer's persistent session", "muck-consumer")
+    .option("--duration <s>", "stop subscribing after this many seconds")
+    .option("--idle-exit <s>", "stop after this many seconds without a message")
+    .option("--save <file>", "also append every received message to this file (NDJSON, replayable with --file)")
+    .action(async (opts: ConsumeOptions) => {
+      const consumer = new ReferenceConsumer();
+      if (opts.file !== undefined) readMessages(opts.file).forEach((m) => consumer.receive(m));
+      else if (opts.url !== undefined) await subscribe(opts, consumer);
+      else throw new MuckError("USAGE", "consume needs --url (a broker) or --file (received messages)");
+
+      for (const record of consumer.ordered()) process.stdout.write(`${JSON.stringify(record)}\n`);
+      process.stdout.write(`${JSON.stringify({ summary: consumer.summary(), skippedMessages: consumer.skipped })}\n`);
+    });
+}
+
+export function readMessages(file: string): ReceivedMessage[] {
+  if (!existsSync(file)) throw new MuckError("CAPTURE_NOT_FOUND", `messages file not found: ${file}`);
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, i) => {
+      try {
+        const { topic, payload } = JSON.parse(line) as { topic: string; payload: string };
+        return { topic, payload: Buffer.from(payload, "base64") };
+      } catch {
+        throw new MuckError("USAGE", `${file}:${i + 1}: not a {"topic","payload"} line`);
+      }
+    });
+}
+
+async function subscribe(opts: ConsumeOptions, consumer: ReferenceConsumer): Promise<void> {
+  const client = await mqtt.connectAsync(opts.url!, { clientId: opts.clientId, clean: false, protocolVersion: Number(opts.protocol) as 4 | 5, reconnectPeriod: 1000 });
+  let idleTimer: NodeJS.Timeout | null = null;
+  const done = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    if (opts.duration !== undefined) setTimeout(stop, Number(opts.duration) * 1000).unref();
+    const armIdle = () => {
+      if (opts.idleExit === undefined) return;
+      if (idleTimer !== null) clearTimeout(idleTimer);
+      idleTimer = setTimeout(stop, Number(opts.idleExit) * 1000);
+    };
+    armIdle();
+    client.on("message", (topic, payload) => {
+      armIdle();
+      if (opts.save !== undefined) appendFileSync(opts.save, `${JSON.stringify({ topic, payload: payload.toString("base64") })}\n`);
+      consumer.receive({ topic, payload });
+    });
+  });
+
+  await client.subscribeAsync(`${opts.prefix}/+/+`, { qos: 1 });
+  await done;
+  if (idleTimer !== null) clearTimeout(idleTimer);
+  await client.endAsync();
+}

@@ -1,0 +1,108 @@
+/**
+ * What the uplink sends next: reads the outbox class by class, most urgent first, and turns
+ * records into MQTT messages — one record each, or a compressed batch while a backlog of
+ * trips, positions or weights drains.
+ *
+ * Order: events before trips before positions before weights, and within a class by sequence.
+ * A new event goes out before the rest of a position backlog, because every call starts again at
+ * class 0. Events are never batched: an alarm must reach the platform on its own, at once.
+ */
+import type { AgentRecord } from "./contracts.js";
+import { BATCH_CONTENT_ENCODING, BATCH_CONTENT_TYPE, packBatch, type BatchLimits } from "./batch.js";
+import { PRIORITY_CLASSES, type Outbox, type PriorityClass } from "./outbox.js";
+
+export interface BackfillOptions extends BatchLimits {
+  /** Batch a class only while at least this many of its records wait. 0 disables batching. */
+  minBacklog: number;
+}
+
+export interface OutgoingMessage {
+  records: AgentRecord[];
+  /** Topic level after `<prefix>/<truckId>/`: the record kind, or `batch`. */
+  kind: string;
+  payload: string | Buffer;
+  /** MQTT 5 properties for batches. */
+  properties?: { contentType: string; userProperties: Record<string, string> };
+}
+
+const READ_AHEAD = 256;
+
+export class Drain {
+  private cursors: Record<PriorityClass, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
+  private readAhead: Record<PriorityClass, AgentRecord[]> = { 0: [], 1: [], 2: [], 3: [] };
+  /** Bumped on every restart, so a read that straddles one is thrown away. */
+  private generation = 0;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly backfill: BackfillOptions,
+  ) {}
+
+  /** Read everything not yet acknowledged again, from the start of every class. */
+  restart(): void {
+    this.cursors = { 0: 0, 1: 0, 2: 0, 3: 0 };
+    this.readAhead = { 0: [], 1: [], 2: [], 3: [] };
+    this.generation++;
+  }
+
+  /** The next message to publish, skipping records already in flight; null when nothing waits. */
+  async next(inFlight: ReadonlySet<number>): Promise<OutgoingMessage | null> {
+    for (const cls of PRIORITY_CLASSES) {
+      const message = await this.take(cls, inFlight);
+      if (message === "restarted") return this.next(inFlight);
+      if (message !== null) return message;
+    }
+    return null;
+  }
+
+  /** The next message of one class: one record, or as many as a batch may hold. */
+  private async take(cls: PriorityClass, inFlight: ReadonlySet<number>): Promise<OutgoingMessage | null | "restarted"> {
+    const queue = await this.fill(cls);
+    if (queue === "restarted") return queue;
+    while (queue.length > 0 && inFlight.has(queue[0]!.seq)) this.advance(cls, 1);
+    if (queue.length === 0) return null;
+
+    const batching = cls !== 0 && this.backfill.minBacklog > 0 && this.outbox.depthOf(cls) >= this.backfill.minBacklog;
+    const candidates = batching ? leadingNotInFlight(queue, this.backfill.maxRecords, inFlight) : [queue[0]!];
+    if (candidates.length === 1) {
+      const record = this.advance(cls, 1)[0]!;
+      return { records: [record], kind: record.kind, payload: JSON.stringify(record) };
+    }
+
+    const { count, payload } = packBatch(candidates, this.backfill);
+    const records = this.advance(cls, count);
+    if (count === 1) return { records, kind: records[0]!.kind, payload: JSON.stringify(records[0]) };
+    return {
+      records,
+      kind: "batch",
+      payload,
+      properties: { contentType: BATCH_CONTENT_TYPE, userProperties: { "content-encoding": BATCH_CONTENT_ENCODING } },
+    };
+  }
+
+  private async fill(cls: PriorityClass): Promise<AgentRecord[] | "restarted"> {
+    if (this.readAhead[cls].length > 0) return this.readAhead[cls];
+
+    const generation = this.generation;
+    const records = await this.outbox.read(cls, this.cursors[cls], READ_AHEAD);
+    if (generation !== this.generation) return "restarted";
+    this.readAhead[cls] = records;
+    return records;
+  }
+
+  private advance(cls: PriorityClass, count: number): AgentRecord[] {
+    const taken = this.readAhead[cls].splice(0, count);
+    if (taken.length > 0) this.cursors[cls] = taken.at(-1)!.seq;
+    return taken;
+  }
+}
+
+/** The records at the head of the queue up to the first one already in flight (after a rewind). */
+function leadingNotInFlight(queue: AgentRecord[], max: number, inFlight: ReadonlySet<number>): AgentRecord[] {
+  const out: AgentRecord[] = [];
+  for (const record of queue) {
+    if (out.length >= max || inFlight.has(record.seq)) break;
+    out.push(record);
+  }
+  return out;
+}
