@@ -39,6 +39,8 @@ export interface UplinkOptions {
   sessionExpiryS: number;
   willDelayS: number;
   maxInFlight: number;
+  /** No PUBACK for this long on the oldest publish: the link is half-open; reconnect. */
+  pubackTimeoutS: number;
   /** Batched backfill while a backlog drains; absent: every record alone. */
   backfill?: BackfillOptions;
 }
@@ -53,6 +55,8 @@ export interface UplinkStats {
   acknowledged: number;
   batches: number;
   connects: number;
+  /** Connections ended because PUBACKs stopped coming. */
+  halfOpen: number;
   reconnects: number;
   lastPubackAt: string | null;
 }
@@ -67,6 +71,7 @@ export function recordTopic(prefix: string, truckId: string, kind: string): stri
 
 interface InFlight {
   records: AgentRecord[];
+  sentAtMs: number;
 }
 
 export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; connected: []; disconnected: [reason: string] }> {
@@ -85,7 +90,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private readonly drain: Drain;
   private pumping = false;
   private pumpAgain = false;
-  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0 };
+  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0, halfOpen: 0 };
+  private pubackTimer: NodeJS.Timeout | null = null;
   private lastPubackAt: string | null = null;
   private readonly log = logger("uplink");
   private readonly onDurable = () => void this.pump();
@@ -118,6 +124,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     this.outbox.off("durable", this.onDurable);
     this.outbox.off("rewind", this.onRewind);
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (this.pubackTimer !== null) clearInterval(this.pubackTimer);
+    this.pubackTimer = null;
 
     const client = this.client;
     this.client = null;
@@ -261,7 +269,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
 
   private publish(client: MqttClient, message: OutgoingMessage): void {
     const number = ++this.messageNumber;
-    this.inFlight.set(number, { records: message.records });
+    this.inFlight.set(number, { records: message.records, sentAtMs: Date.now() });
+    this.armPubackWatch();
     for (const record of message.records) this.inFlightSeqs.add(record.seq);
     this.counters.published++;
     if (message.kind === "batch") this.counters.batches++;
@@ -291,6 +300,30 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private clearInFlight(): void {
     this.inFlight.clear();
     this.inFlightSeqs.clear();
+  }
+
+  /**
+   * A link that silently drops packets (a NAT that forgot the flow, a dead cell) leaves the TCP
+   * socket open and every publish unanswered; keepalive notices only after 1.5 × keepaliveS.
+   * The oldest publish waiting longer than `pubackTimeoutS` ends the connection instead, and the
+   * reconnect resends everything unacknowledged from the outbox.
+   */
+  private armPubackWatch(): void {
+    if (this.pubackTimer !== null) return;
+    const timeoutMs = this.options.pubackTimeoutS * 1000;
+    this.pubackTimer = setInterval(() => {
+      const oldest = this.inFlight.values().next().value as InFlight | undefined;
+      if (oldest === undefined) {
+        clearInterval(this.pubackTimer!);
+        this.pubackTimer = null;
+        return;
+      }
+      if (Date.now() - oldest.sentAtMs < timeoutMs || this.client === null) return;
+
+      this.counters.halfOpen++;
+      this.log.warn({ waitedS: (Date.now() - oldest.sentAtMs) / 1000, inFlight: this.inFlight.size }, "no PUBACK in time: link presumed half-open, reconnecting");
+      this.client.stream.destroy();
+    }, Math.min(1000, timeoutMs / 4));
   }
 
   private async waitForInFlight(graceMs: number): Promise<void> {

@@ -220,6 +220,12 @@ const MqttSchema = z
       "messages",
       "QoS 1 publishes awaiting PUBACK at once.",
     ),
+    pubackTimeoutS: option(
+      positive.max(3600),
+      30,
+      "s",
+      "A publish unacknowledged this long means a half-open link (packets silently dropped): the agent reconnects and resends.",
+    ),
   })
   .strict()
   .superRefine(

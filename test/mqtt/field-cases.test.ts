@@ -89,3 +89,33 @@ describe("F9: a second drop during the drain", () => {
     expect(delivered.size).toBe(1805);
   });
 });
+
+describe("a half-open link", () => {
+  it("notices PUBACKs have stopped within pubackTimeoutS, reconnects, and resends everything", async () => {
+    const proxy = await startPubackProxy(broker.port);
+    const outbox = await outboxAt(dir.path);
+    const make = recordMaker(dir.path);
+    const uplink = new Uplink(outbox, uplinkOptions(proxy.url, { pubackTimeoutS: 1, connectTimeoutS: 1, reconnectMinMs: 100, reconnectMaxMs: 300 }));
+    uplink.start();
+    await Promise.all(make(10).map((r) => outbox.accept(r)));
+    await waitFor(() => outbox.depth === 0, 5000, "first records delivered");
+
+    proxy.blackhole = true;
+    const blackholedAt = Date.now();
+    const during = make(50);
+    await Promise.all(during.map((r) => outbox.accept(r)));
+    await waitFor(() => uplink.stats().halfOpen >= 1, 5000, "half-open detected");
+    const detectedAfterMs = Date.now() - blackholedAt;
+    expect(outbox.depth).toBe(50);
+
+    proxy.blackhole = false;
+    await waitFor(() => outbox.depth === 0, 10_000, "resent after the link came back");
+    await uplink.stop(100);
+    await outbox.close();
+    await proxy.close();
+
+    expect(detectedAfterMs).toBeLessThan(3000);
+    const delivered = new Set(broker.records("position").map((r) => r.id));
+    expect(during.filter((r) => !delivered.has(r.id))).toEqual([]);
+  });
+});

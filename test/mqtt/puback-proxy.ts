@@ -11,6 +11,8 @@ export interface PubackProxy {
   url: string;
   holdPubacks: boolean;
   withheld: number;
+  /** Silently drop every byte both ways, keeping the connections open: a half-open link. */
+  blackhole: boolean;
   /** Cuts every connection through the proxy. */
   cut(): void;
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export async function startPubackProxy(brokerPort: number, protocolVersion: 4 | 
     url: "",
     holdPubacks: false,
     withheld: 0,
+    blackhole: false,
     cut() {
       for (const [a, b] of pairs) {
         a.destroy();
@@ -42,6 +45,7 @@ export async function startPubackProxy(brokerPort: number, protocolVersion: 4 | 
     const parser = mqttPacket.parser({ protocolVersion });
 
     parser.on("packet", (packet) => {
+      if (proxy.blackhole) return;
       if (packet.cmd === "puback" && proxy.holdPubacks) {
         proxy.withheld++;
         return;
@@ -49,7 +53,9 @@ export async function startPubackProxy(brokerPort: number, protocolVersion: 4 | 
       agentSide.write(mqttPacket.generate(packet, { protocolVersion }));
     });
     brokerSide.on("data", (data) => parser.parse(data));
-    agentSide.pipe(brokerSide);
+    agentSide.on("data", (data) => {
+      if (!proxy.blackhole) brokerSide.write(data);
+    });
 
     const end = () => {
       pairs.delete(pair);

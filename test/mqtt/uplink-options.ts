@@ -15,6 +15,7 @@ export function uplinkOptions(url: string, overrides: Partial<UplinkOptions> = {
     sessionExpiryS: 3600,
     willDelayS: 0,
     maxInFlight: 16,
+    pubackTimeoutS: 30,
     ...overrides,
   };
 }
