@@ -63,6 +63,7 @@ describe("the shipped example files", () => {
         sessionExpiryS: 604_800,
         willDelayS: 60,
         maxInFlight: 32,
+        pubackTimeoutS: 30,
       },
       cadence: {
         minPeriodS: 30,
