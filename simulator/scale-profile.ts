@@ -69,11 +69,13 @@ export class ScaleProfile {
 
   /** What the indicator shows at `atS`: noisy, rounded to its division, flagged. Draws noise. */
   readingAt(atS: number, kind: WeightKind): ScaleReading {
-    const noise = this.noiseKg === 0 ? 0 : (this.random() * 2 - 1) * this.noiseKg;
-    const shown = Math.round((this.weightAt(atS) + noise) / this.divisionKg) * this.divisionKg;
-    const weightKg = shown === 0 ? 0 : shown;
-
+    const trueKg = this.weightAt(atS);
     const stable = !this.movingAt(atS);
+    const noise = this.noiseKg === 0 ? 0 : (this.random() * 2 - 1) * this.noiseKg;
+    const shown = Math.round((trueKg + noise) / this.divisionKg) * this.divisionKg;
+
+    // An empty body at rest reads 0: indicators track zero and absorb small drift around it.
+    const weightKg = shown === 0 || (trueKg === 0 && stable) ? 0 : shown;
     return { weightKg, kind, stable, overload: false, underload: false, error: false };
   }
 

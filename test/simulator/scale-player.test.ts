@@ -44,7 +44,8 @@ async function wire(protocol: ScaleProtocol, profile: ScaleProfile, driverOption
   agent = await openAgentSide(fixture.devicePath, "scale");
   const clock = new SimClock(1);
 
-  const scaleDriver = new ScaleDriver({ protocol, pollIntervalMs: 50, ...driverOptions });
+  // A reply counts as lost after two intervals; 150 ms keeps a loaded CI machine from losing one.
+  const scaleDriver = new ScaleDriver({ protocol, pollIntervalMs: 150, ...driverOptions });
   driver = scaleDriver;
   const readings: Reading[] = [];
   agent.source.on("data", (chunk) => scaleDriver.push(chunk));
@@ -64,7 +65,7 @@ describe("SICS indicator", () => {
     const profile = new ScaleProfile({ points: [{ atS: 0, weightKg: 12_340 }] });
     const { readings, driver } = await wire("sics", profile, { sicsCommand: "SI", weight: "net" });
 
-    await waitFor(() => readings.length >= 10, 3000, "ten answered polls");
+    await waitFor(() => readings.length >= 6, 3000, "six answered polls");
 
     expect(readings.every(({ sample }) => sample.weightKg === 12_340 && sample.stable && sample.kind === "net")).toBe(true);
     expect(faultsOtherThan(driver.counters(), [])).toEqual([]);
@@ -75,7 +76,7 @@ describe("SICS indicator", () => {
     const profile = new ScaleProfile({ points: [{ atS: 0, weightKg: 1_000 }, { atS: 60, weightKg: 61_000 }] });
     const { readings } = await wire("sics", profile, { sicsCommand: "SI", weight: "net" });
 
-    await waitFor(() => readings.length >= 10, 3000, "ten answered polls");
+    await waitFor(() => readings.length >= 6, 3000, "six answered polls");
 
     for (const { sample, profileKg } of readings) {
       expect(sample.stable).toBe(false);

@@ -51,6 +51,11 @@ describe("ScaleProfile", () => {
     expect(new Set(first).size).toBeGreaterThan(3);
   });
 
+  it("reads 0 for an empty body at rest, however noisy, as zero tracking does", () => {
+    const profile = new ScaleProfile({ points: LOAD, noiseKg: 50 });
+    expect(Array.from({ length: 50 }, () => profile.readingAt(5, "gross").weightKg)).toEqual(Array(50).fill(0));
+  });
+
   it("reports the kind it is asked for, and no alarms", () => {
     expect(new ScaleProfile({ points: LOAD }).readingAt(40, "net")).toEqual({
       weightKg: 10_000,
