@@ -11,6 +11,9 @@ export type ErrorCode =
   | "CAPTURE_NOT_FOUND"
   | "STORE_LOCKED"
   | "STORE_UNUSABLE"
+  | "ZONES_NOT_FOUND"
+  | "ZONES_NOT_JSON"
+  | "ZONES_INVALID"
   | "USAGE";
 
 export class MuckError extends Error {

@@ -13,10 +13,11 @@
  * scan in sequence order and a drain can take the most important class first.
  */
 import { EventEmitter } from "node:events";
-import type { Level } from "level";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { AgentRecord, RecordKind } from "./contracts.js";
 import { logger } from "./log.js";
-import { openStore, salvage, type QuarantinedStore } from "./store-open.js";
+import { openStore, salvage, type OutboxDb, type QuarantinedStore } from "./store-open.js";
 
 const RECORD_PREFIX = "r!";
 const RECORD_END = "r~";
@@ -67,6 +68,15 @@ function parseKey(key: string): { cls: PriorityClass; seq: number } {
   return { cls: Number(key[RECORD_PREFIX.length]) as PriorityClass, seq: Number(key.slice(RECORD_PREFIX.length + 2)) };
 }
 
+/** What one thinning pass removed: every `keptEvery`-th record of the range was kept. */
+export interface ThinPass {
+  kind: RecordKind;
+  fromSeq: number;
+  toSeq: number;
+  removed: number;
+  keptEvery: number;
+}
+
 export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [] }> {
   /**
    * Resolves once a corrupt store found at open has been salvaged (null when the store was
@@ -84,8 +94,9 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private readonly log = logger("outbox");
 
   private constructor(
-    private readonly db: Level<string, string>,
+    private readonly db: OutboxDb,
     private readonly options: OutboxOptions,
+    private readonly folder: string,
   ) {
     super();
   }
@@ -93,7 +104,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   static async open(folder: string, options: OutboxOptions): Promise<Outbox> {
     const { db, quarantined } = await openStore(folder, { lockWaitMs: options.lockWaitMs ?? 60_000 });
 
-    const outbox = new Outbox(db, options);
+    const outbox = new Outbox(db, options, folder);
     await outbox.loadCounters();
     if (quarantined !== null) outbox.recovery = outbox.bringBack(quarantined);
     return outbox;
@@ -167,6 +178,44 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
       for (const { cls } of keys) this.counts[cls]--;
     } finally {
       for (const { key } of keys) this.deleting.delete(key);
+    }
+  }
+
+  /** Bytes the store's files take on disk now. */
+  diskBytes(): number {
+    let bytes = 0;
+    for (const name of readdirSync(this.folder)) bytes += statSync(join(this.folder, name)).size;
+    return bytes;
+  }
+
+  /**
+   * Deletes all but every `keepEvery`-th of the oldest `scan` records of one class, then compacts
+   * that key range so the disk space really comes back. Records in flight are never removed.
+   * Returns null when the class holds fewer than two records.
+   */
+  async thinOldest(cls: PriorityClass, scan: number, keepEvery: number, inFlight: ReadonlySet<number>): Promise<ThinPass | null> {
+    const oldest = await this.read(cls, 0, scan);
+    if (oldest.length < 2) return null;
+
+    const doomed = oldest.filter((r, i) => i % keepEvery !== 0 && !inFlight.has(r.seq));
+    if (doomed.length === 0) return null;
+    await this.ack(doomed);
+    const range = classRange(cls);
+    await this.db.compactRange(range.gt, recordKey(cls, oldest.at(-1)!.seq + 1));
+
+    return { kind: oldest[0]!.kind, fromSeq: oldest[0]!.seq, toSeq: oldest.at(-1)!.seq, removed: doomed.length, keptEvery: keepEvery };
+  }
+
+  /**
+   * Compacts the acknowledged head of every class: a queue deletes from its front all day, and
+   * LevelDB keeps the tombstones until a compaction reaches them, so without this a restart would
+   * wade through millions of them before the first live record.
+   */
+  async compactAcknowledged(): Promise<void> {
+    for (const cls of PRIORITY_CLASSES) {
+      const [first] = await this.read(cls, 0, 1);
+      const range = classRange(cls);
+      await this.db.compactRange(range.gt, first === undefined ? range.lt : recordKey(cls, first.seq));
     }
   }
 

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import type { AgentConfig } from "../config/schema.js";
 import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
-import { Outbox, type StoreRecovery } from "./outbox.js";
+import { Outbox, type StoreRecovery, type ThinPass } from "./outbox.js";
+import { StorageBudget } from "./storage-budget.js";
 import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
 import { Uplink, type UplinkStats } from "./uplink.js";
@@ -18,6 +19,8 @@ import { GpsReader } from "../drivers/gps/gps-reader.js";
 import type { GpsStats } from "../drivers/gps/gps-decoder.js";
 import { SerialSource, type SerialState } from "../drivers/serial/serial-source.js";
 import { ScaleInput } from "./scale-input.js";
+
+const COMPACT_EVERY_ACKS = 50_000;
 
 export interface AgentStatus {
   truckId: string;
@@ -33,6 +36,8 @@ export interface AgentStatus {
 export class Agent {
   private outbox: Outbox | null = null;
   private uplink: Uplink | null = null;
+  private budget: StorageBudget | null = null;
+  private ackedSinceCompaction = 0;
   private pipeline: RecordPipeline | null = null;
   private gpsSource: SerialSource | null = null;
   private gps: GpsReader | null = null;
@@ -54,6 +59,12 @@ export class Agent {
 
     this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill });
     this.uplink.start();
+    this.uplink.on("acked", (records) => this.compactNowAndThen(records.length));
+
+    const uplink = this.uplink;
+    this.budget = new StorageBudget(this.outbox, { maxBytes: c.outbox.maxBytes }, () => uplink.inFlightSeqs(), (pass) => this.reportThinned(pass));
+    this.budget.start();
+    void this.budget.enforce();
 
     this.startGps();
     if (c.scale !== undefined) {
@@ -71,6 +82,7 @@ export class Agent {
     this.pipeline?.finish(Date.now());
 
     await this.outbox?.flush();
+    this.budget?.stop();
     await this.uplink?.stop();
     await this.outbox?.close();
     this.log.info({ truckId: this.config.truckId }, "agent stopped");
@@ -132,6 +144,24 @@ export class Agent {
         mayBeLostUpToSeq: highestIssued,
       },
     });
+  }
+
+  /** Thinning is never silent: the consumer gets the range and count as an accounted gap. */
+  private reportThinned(pass: ThinPass): void {
+    this.pipeline?.event({
+      type: "thinned",
+      severity: "warning",
+      startedAt: new Date().toISOString(),
+      details: { kind: pass.kind, seqRanges: [[pass.fromSeq, pass.toSeq]], removed: pass.removed, keptEvery: pass.keptEvery },
+    });
+  }
+
+  /** Every 50,000 acknowledged records, compact their tombstones away (see Outbox.compactAcknowledged). */
+  private compactNowAndThen(acked: number): void {
+    this.ackedSinceCompaction += acked;
+    if (this.ackedSinceCompaction < COMPACT_EVERY_ACKS) return;
+    this.ackedSinceCompaction = 0;
+    this.outbox?.compactAcknowledged().catch((error: Error) => this.log.warn({ err: error.message }, "compaction failed"));
   }
 
   private accept(record: AgentRecord): void {

@@ -17,6 +17,14 @@ import { MuckError } from "./errors.js";
 import { logger } from "./log.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
 
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * `level` is the store's entry point; on Node it is classic-level's ClassicLevel, whose
+ * compactRange() the outbox needs and whose type `level` does not re-export.
+ */
+export type OutboxDb = ClassicLevel<string, string>;
+
 export interface StoreOpenOptions {
   /** How long to wait for another process to release the store, ms. */
   lockWaitMs: number;
@@ -33,13 +41,15 @@ export interface QuarantinedStore {
 export async function openStore(
   folder: string,
   options: StoreOpenOptions,
-): Promise<{ db: Level<string, string>; quarantined: QuarantinedStore | null }> {
+): Promise<{ db: OutboxDb; quarantined: QuarantinedStore | null }> {
   const log = logger("outbox");
   const started = Date.now();
   let quarantined: QuarantinedStore | null = null;
 
   for (let attempt = 0; ; attempt++) {
-    const db = new Level<string, string>(folder, { valueEncoding: "utf8" });
+    // A small write buffer: the gateway has little memory, and the write-ahead log it bounds is
+    // disk the byte budget has to leave room for.
+    const db = new Level<string, string>(folder, { valueEncoding: "utf8", writeBufferSize: WRITE_BUFFER_BYTES }) as unknown as OutboxDb;
     try {
       await db.open();
       if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: Date.now() - started }, "store opened after waiting for its lock");

@@ -85,7 +85,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   /** Messages awaiting PUBACK, by a local message number. */
   private readonly inFlight = new Map<number, InFlight>();
   /** Sequence numbers of every record in flight, so a re-read never sends one twice at once. */
-  private readonly inFlightSeqs = new Set<number>();
+  private readonly inFlightRecordSeqs = new Set<number>();
   private messageNumber = 0;
   private readonly drain: Drain;
   private pumping = false;
@@ -137,6 +137,11 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     }
     this.connected = false;
     await client.endAsync(false).catch(() => undefined);
+  }
+
+  /** Sequence numbers of the records awaiting PUBACK: not to be thinned away under them. */
+  inFlightSeqs(): ReadonlySet<number> {
+    return this.inFlightRecordSeqs;
   }
 
   stats(): UplinkStats {
@@ -261,7 +266,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     // Stopping: what is in flight may still be acknowledged, nothing new goes out.
     while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
       const client = this.client!;
-      const message = await this.drain.next(this.inFlightSeqs);
+      const message = await this.drain.next(this.inFlightRecordSeqs);
       if (message === null || !this.connected || this.stopped || client !== this.client) break;
       this.publish(client, message);
     }
@@ -271,7 +276,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     const number = ++this.messageNumber;
     this.inFlight.set(number, { records: message.records, sentAtMs: Date.now() });
     this.armPubackWatch();
-    for (const record of message.records) this.inFlightSeqs.add(record.seq);
+    for (const record of message.records) this.inFlightRecordSeqs.add(record.seq);
     this.counters.published++;
     if (message.kind === "batch") this.counters.batches++;
 
@@ -288,7 +293,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     const done = this.inFlight.get(number);
     if (done === undefined) return;
     this.inFlight.delete(number);
-    for (const record of done.records) this.inFlightSeqs.delete(record.seq);
+    for (const record of done.records) this.inFlightRecordSeqs.delete(record.seq);
     this.counters.acknowledged += done.records.length;
     this.lastPubackAt = new Date().toISOString();
 
@@ -299,7 +304,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
 
   private clearInFlight(): void {
     this.inFlight.clear();
-    this.inFlightSeqs.clear();
+    this.inFlightRecordSeqs.clear();
   }
 
   /**

@@ -306,7 +306,12 @@ const OutboxSchema = z
       "ms",
       "Group commit: records are fsynced together at most this late; 0 syncs every record.",
     ),
-    maxBytes: option(integer.min(MIB), 512 * MIB, "bytes", "Size limit of the outbox on disk. Not enforced yet (see Limitations)."),
+    maxBytes: option(
+      integer.min(4 * MIB),
+      512 * MIB,
+      "bytes",
+      "Byte budget of the outbox on disk; when over it, the oldest positions (then weights) are thinned, never events or trips, and a thinned event says what went.",
+    ),
   })
   .strict();
 

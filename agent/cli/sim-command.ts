@@ -34,59 +34,86 @@ interface SimOptions {
 export function simCommand(): Command {
   return new Command("sim")
     .description(
-      "simulate the GPS receiver and load-cell indicator on virtual serial devices the agent opens like real ones; " +
-        "runs until Ctrl-C; kill -USR1 replugs the GPS, kill -USR2 the scale",
+      "simulate the GPS receiver and load-cell indicator on virtual serial devices the agent " +
+        "opens like real ones; runs until Ctrl-C; kill -USR1 replugs the GPS, kill -USR2 the scale",
     )
-    .option("--gps-device <path>", "stable path of the simulated GPS: a symbolic link to a pseudo-terminal, re-pointed on replug", "./sim/gps")
+    .option(
+      "--gps-device <path>",
+      "stable path of the simulated GPS: a symbolic link to a pseudo-terminal, re-pointed on replug",
+      "./sim/gps",
+    )
     .option("--scale-device <path>", "stable path of the simulated load-cell indicator (default: no scale)")
     .addOption(
-      new Option("--scale-protocol <protocol>", "frame format of the simulated indicator").choices(SCALE_PROTOCOLS).default("ascii"),
+      new Option("--scale-protocol <protocol>", "frame format of the simulated indicator")
+        .choices(SCALE_PROTOCOLS)
+        .default("ascii"),
     )
     .addOption(
-      new Option("--capture <file>", "play this NMEA 0183 capture, paced by its own sentence times, instead of driving").conflicts("route"),
+      new Option("--capture <file>", "play this NMEA 0183 capture, paced by its own sentence times")
+        .conflicts("route"),
     )
-    .option("--route <file>", "drive a round trip along this GeoJSON LineString (default: the built-in 5.6 km Shanghai route)")
-    .option("--speed-factor <n>", "play N times faster than real time (a pseudo-terminal ignores the baud rate)", positive, 1)
+    .option(
+      "--route <file>",
+      "drive a round trip along this GeoJSON LineString (default: the built-in 5.6 km Shanghai route)",
+    )
+    .option(
+      "--speed-factor <n>",
+      "play N times faster than real time (a pseudo-terminal ignores the baud rate)",
+      positive,
+      1,
+    )
     .option("--rate-hz <n>", "GPS epochs per second of a generated drive", positive, 1)
     .option("--loop", "start the capture or the round trip over when it ends", false)
-    .action(async (opts: SimOptions) => {
-      const log = logger("sim");
-      const gpsPath = resolve(opts.gpsDevice);
-      const scalePath = opts.scaleDevice === undefined ? undefined : resolve(opts.scaleDevice);
+    .action(runSim);
+}
 
-      const simulation = await openSimulation({
-        gpsDevicePath: gpsPath,
-        scaleDevicePath: scalePath,
-        scaleProtocol: opts.scaleProtocol,
-        capture: opts.capture,
-        route: opts.route === undefined ? undefined : await loadRouteFile(opts.route),
-        speedFactor: opts.speedFactor,
-        loop: opts.loop,
-        trip: { rateHz: opts.rateHz },
-      });
-      printDevices(gpsPath, scalePath, opts.scaleProtocol);
+async function runSim(opts: SimOptions): Promise<void> {
+  const log = logger("sim");
+  const gpsPath = resolve(opts.gpsDevice);
+  const scalePath = opts.scaleDevice === undefined ? undefined : resolve(opts.scaleDevice);
 
-      let stopping = false;
-      void simulation.play().then(() => {
-        if (!stopping) log.info("GPS playback finished; the devices stay until Ctrl-C");
-      });
-      const replug = (device: VirtualSerialDevice | null) => () => {
-        if (device === null) return;
-        log.info({ device: device.devicePath }, "replugging");
-        device.replug().catch((error: unknown) => log.error({ err: (error as Error).message }, "replug failed"));
-      };
-      const replugGps = replug(simulation.gps);
-      const replugScale = replug(simulation.scale);
-      process.on("SIGUSR1", replugGps);
-      process.on("SIGUSR2", replugScale);
+  const simulation = await openSimulation({
+    gpsDevicePath: gpsPath,
+    scaleDevicePath: scalePath,
+    scaleProtocol: opts.scaleProtocol,
+    capture: opts.capture,
+    route: opts.route === undefined ? undefined : await loadRouteFile(opts.route),
+    speedFactor: opts.speedFactor,
+    loop: opts.loop,
+    trip: { rateHz: opts.rateHz },
+  });
+  printDevices(gpsPath, scalePath, opts.scaleProtocol);
 
-      const reason = await waitForStop();
-      stopping = true;
-      log.info({ reason }, "stopping");
-      process.off("SIGUSR1", replugGps);
-      process.off("SIGUSR2", replugScale);
-      await simulation.close();
-    });
+  let stopping = false;
+  void simulation.play().then(() => {
+    if (!stopping) log.info("GPS playback finished; the devices stay until Ctrl-C");
+  });
+  const unbind = replugOnSignals(simulation.gps, simulation.scale);
+
+  const reason = await waitForStop();
+  stopping = true;
+  log.info({ reason }, "stopping");
+  unbind();
+  await simulation.close();
+}
+
+/** SIGUSR1 replugs the GPS, SIGUSR2 the scale; returns what undoes the binding. */
+function replugOnSignals(gps: VirtualSerialDevice, scale: VirtualSerialDevice | null): () => void {
+  const log = logger("sim");
+  const replug = (device: VirtualSerialDevice | null) => () => {
+    if (device === null) return;
+    log.info({ device: device.devicePath }, "replugging");
+    device.replug().catch((error: unknown) => log.error({ err: (error as Error).message }, "replug failed"));
+  };
+
+  const onUsr1 = replug(gps);
+  const onUsr2 = replug(scale);
+  process.on("SIGUSR1", onUsr1);
+  process.on("SIGUSR2", onUsr2);
+  return () => {
+    process.off("SIGUSR1", onUsr1);
+    process.off("SIGUSR2", onUsr2);
+  };
 }
 
 function printDevices(gpsPath: string, scalePath: string | undefined, protocol: ScaleProtocol): void {
@@ -104,6 +131,8 @@ function printDevices(gpsPath: string, scalePath: string | undefined, protocol: 
 
 function positive(text: string): number {
   const value = Number(text);
-  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidArgumentError("must be a positive number");
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new InvalidArgumentError("must be a positive number");
+  }
   return value;
 }

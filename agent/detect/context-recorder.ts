@@ -1,0 +1,76 @@
+/**
+ * The trip recorder's memory: every fix (valid or not), weight sample and input change at full
+ * rate, kept for a while, so a violation can carry what happened in the seconds before it — the
+ * evidence a reviewer replays before an officer acts on an alarm.
+ *
+ * Rows are compact arrays with their time as seconds after `from`:
+ *   fixes   [offsetS, lat, lon, speedKmh, valid 1|0]   (lat/lon null without a fix)
+ *   weights [offsetS, weightKg, stable 1|0]
+ *   inputs  [offsetS, input, value]                    (bodyLift, cover, ignition)
+ */
+import type { Fix, WeightSample } from "../contracts.js";
+import { iso } from "./track-point.js";
+
+export interface EventContext {
+  from: string;
+  to: string;
+  fixes: Array<[number, number | null, number | null, number | null, 0 | 1]>;
+  weights: Array<[number, number, 0 | 1]>;
+  inputs: Array<[number, string, boolean | null]>;
+}
+
+interface Stamped<T> {
+  atMs: number;
+  row: T;
+}
+
+/** Detectors decide up to a few minutes after an episode began (an unload settles, a detour lengthens). */
+const DECISION_LATENCY_MS = 600_000;
+
+export class ContextRecorder {
+  private fixes: Array<Stamped<[number | null, number | null, number | null, 0 | 1]>> = [];
+  private weights: Array<Stamped<[number, 0 | 1]>> = [];
+  private inputs: Array<Stamped<[string, boolean | null]>> = [];
+  private readonly keepMs: number;
+
+  constructor(private readonly contextS: number) {
+    this.keepMs = contextS * 1000 + DECISION_LATENCY_MS;
+  }
+
+  fix(fix: Fix, atMs: number): void {
+    const speed = fix.speedKmh === null ? null : Math.round(fix.speedKmh * 10) / 10;
+    this.fixes.push({ atMs, row: [fix.lat, fix.lon, speed, fix.valid ? 1 : 0] });
+    this.trim(this.fixes, atMs);
+  }
+
+  weight(sample: WeightSample, atMs: number): void {
+    this.weights.push({ atMs, row: [sample.weightKg, sample.stable ? 1 : 0] });
+    this.trim(this.weights, atMs);
+  }
+
+  input(name: string, value: boolean | null, atMs: number): void {
+    this.inputs.push({ atMs, row: [name, value] });
+    this.trim(this.inputs, atMs);
+  }
+
+  /** What was recorded from `contextS` before `startMs` up to `toMs` (the decision). */
+  around(startMs: number, toMs: number): EventContext {
+    const fromMs = Math.max(startMs - this.contextS * 1000, toMs - this.keepMs);
+    const offset = (atMs: number) => Math.round((atMs - fromMs) / 100) / 10;
+    const within = <T>(rows: Array<Stamped<T>>) => rows.filter((r) => r.atMs >= fromMs && r.atMs <= toMs);
+
+    return {
+      from: iso(fromMs),
+      to: iso(toMs),
+      fixes: within(this.fixes).map((r) => [offset(r.atMs), ...r.row]),
+      weights: within(this.weights).map((r) => [offset(r.atMs), ...r.row]),
+      inputs: within(this.inputs).map((r) => [offset(r.atMs), ...r.row]),
+    };
+  }
+
+  private trim<T>(rows: Array<Stamped<T>>, nowMs: number): void {
+    let drop = 0;
+    while (drop < rows.length && rows[drop]!.atMs < nowMs - this.keepMs) drop++;
+    if (drop > 0) rows.splice(0, drop);
+  }
+}
