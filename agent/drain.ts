@@ -46,10 +46,11 @@ export class Drain {
   }
 
   /** The next message to publish, skipping records already in flight; null when nothing waits. */
-  async next(inFlight: ReadonlySet<number>): Promise<OutgoingMessage | null> {
+  async next(inFlight: ReadonlySet<number>, deferred: ReadonlySet<number> = new Set()): Promise<OutgoingMessage | null> {
     for (const cls of PRIORITY_CLASSES) {
+      if (deferred.has(cls)) continue;
       const message = await this.take(cls, inFlight);
-      if (message === "restarted") return this.next(inFlight);
+      if (message === "restarted") return this.next(inFlight, deferred);
       if (message !== null) return message;
     }
     return null;

@@ -12,6 +12,7 @@ import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
 import { Outbox, type StoreRecovery, type ThinPass } from "./outbox.js";
 import { StorageBudget } from "./storage-budget.js";
+import { AGENT_VERSION } from "./version.js";
 import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
 import { Uplink, type UplinkStats } from "./uplink.js";
@@ -38,6 +39,10 @@ export class Agent {
   private uplink: Uplink | null = null;
   private budget: StorageBudget | null = null;
   private ackedSinceCompaction = 0;
+  private notAccepted = 0;
+  /** Age of the oldest unacknowledged record, refreshed in the background (the status is sync). */
+  private oldestRecordAgeS: number | null = null;
+  private oldestTimer: NodeJS.Timeout | null = null;
   private pipeline: RecordPipeline | null = null;
   private gpsSource: SerialSource | null = null;
   private gps: GpsReader | null = null;
@@ -57,7 +62,7 @@ export class Agent {
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record));
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
 
-    this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill });
+    this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, status: () => this.liveStatus() });
     this.uplink.start();
     this.uplink.on("acked", (records) => this.compactNowAndThen(records.length));
 
@@ -65,6 +70,8 @@ export class Agent {
     this.budget = new StorageBudget(this.outbox, { maxBytes: c.outbox.maxBytes }, () => uplink.inFlightSeqs(), (pass) => this.reportThinned(pass));
     this.budget.start();
     void this.budget.enforce();
+    this.oldestTimer = setInterval(() => void this.refreshOldest(), 15_000);
+    void this.refreshOldest();
 
     this.startGps();
     if (c.scale !== undefined) {
@@ -83,6 +90,7 @@ export class Agent {
 
     await this.outbox?.flush();
     this.budget?.stop();
+    if (this.oldestTimer !== null) clearInterval(this.oldestTimer);
     await this.uplink?.stop();
     await this.outbox?.close();
     this.log.info({ truckId: this.config.truckId }, "agent stopped");
@@ -146,6 +154,29 @@ export class Agent {
     });
   }
 
+  /** What the retained live status carries besides the uplink's own counters. */
+  private liveStatus(): Record<string, unknown> {
+    const outbox = this.outbox;
+    return {
+      version: AGENT_VERSION,
+      outbox: outbox === null ? null : {
+        depth: outbox.depth,
+        byClass: { events: outbox.depthOf(0), trips: outbox.depthOf(1), positions: outbox.depthOf(2), weights: outbox.depthOf(3) },
+        oldestRecordAgeS: this.oldestRecordAgeS,
+      },
+      thinned: this.budget?.thinned() ?? {},
+      notAccepted: this.notAccepted,
+      devices: this.status().devices,
+      lastFixAt: this.pipeline?.lastValidFix?.time ?? null,
+      gate: this.pipeline?.gateRejections() ?? null,
+    };
+  }
+
+  private async refreshOldest(): Promise<void> {
+    const oldest = await this.outbox?.oldest().catch(() => null);
+    this.oldestRecordAgeS = oldest == null ? null : Math.round((Date.now() - Date.parse(oldest.receivedAt)) / 1000);
+  }
+
   /** Thinning is never silent: the consumer gets the range and count as an accounted gap. */
   private reportThinned(pass: ThinPass): void {
     this.pipeline?.event({
@@ -167,7 +198,10 @@ export class Agent {
   private accept(record: AgentRecord): void {
     this.outbox!.accept(record).then(
       () => this.onRecord(record),
-      (error: Error) => this.log.error({ err: error.message, id: record.id }, "record not accepted"),
+      (error: Error) => {
+        this.notAccepted++;
+        this.log.error({ err: error.message, id: record.id }, "record not accepted");
+      },
     );
   }
 }

@@ -43,6 +43,12 @@ export interface UplinkOptions {
   pubackTimeoutS: number;
   /** Batched backfill while a backlog drains; absent: every record alone. */
   backfill?: BackfillOptions;
+  /** How often the retained live status is refreshed while connected, s. */
+  statusIntervalS?: number;
+  /** Bytes a day (UTC) after which positions and weights wait for the next day; events never do. */
+  dailyCapBytes?: number | undefined;
+  /** What the agent adds to its live status (queue, devices, …). */
+  status?: () => Record<string, unknown>;
 }
 
 export interface UplinkStats {
@@ -57,6 +63,10 @@ export interface UplinkStats {
   connects: number;
   /** Connections ended because PUBACKs stopped coming. */
   halfOpen: number;
+  /** Topic and payload bytes published since UTC midnight. */
+  bytesToday: number;
+  /** The daily cap is reached: positions and weights wait. */
+  capped: boolean;
   reconnects: number;
   lastPubackAt: string | null;
 }
@@ -64,6 +74,8 @@ export interface UplinkStats {
 /** CONNACK codes that mean "come back later", not "you are wrong": 3.1.1 code 3, MQTT 5 0x89/0x97/0x9F. */
 const BUSY_CODES = new Set([3, 0x89, 0x97, 0x9f]);
 const NO_BATCHING: BackfillOptions = { minBacklog: 0, maxRecords: 1, maxBytes: 0 };
+const DEFERRED_WHEN_CAPPED: ReadonlySet<number> = new Set([2, 3]);
+const NOTHING_DEFERRED: ReadonlySet<number> = new Set();
 
 export function recordTopic(prefix: string, truckId: string, kind: string): string {
   return `${prefix}/${truckId}/${kind}`;
@@ -90,7 +102,9 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private readonly drain: Drain;
   private pumping = false;
   private pumpAgain = false;
-  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0, halfOpen: 0 };
+  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0, halfOpen: 0, bytesToday: 0 };
+  private bytesDay = "";
+  private statusTimer: NodeJS.Timeout | null = null;
   private pubackTimer: NodeJS.Timeout | null = null;
   private lastPubackAt: string | null = null;
   private readonly log = logger("uplink");
@@ -126,6 +140,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     if (this.pubackTimer !== null) clearInterval(this.pubackTimer);
     this.pubackTimer = null;
+    if (this.statusTimer !== null) clearInterval(this.statusTimer);
+    this.statusTimer = null;
 
     const client = this.client;
     this.client = null;
@@ -145,15 +161,42 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   }
 
   stats(): UplinkStats {
-    return { connected: this.connected, inFlight: this.inFlight.size, ...this.counters, lastPubackAt: this.lastPubackAt };
+    return { connected: this.connected, inFlight: this.inFlight.size, ...this.counters, capped: this.deferredClasses.size > 0, lastPubackAt: this.lastPubackAt };
   }
 
   private get statusTopic(): string {
     return recordTopic(this.options.topicPrefix, this.options.truckId, "status");
   }
 
+  /** The live status: built fresh each time, never taken from the backlog. */
   private statusPayload(online: boolean): string {
-    return JSON.stringify({ truckId: this.options.truckId, online, at: new Date().toISOString() });
+    const extra = online ? (this.options.status?.() ?? {}) : {};
+    return JSON.stringify({ truckId: this.options.truckId, online, at: new Date().toISOString(), ...extra, uplink: online ? this.stats() : undefined });
+  }
+
+  private publishStatus(): void {
+    if (this.client === null || !this.connected) return;
+    const payload = this.statusPayload(true);
+    this.countBytes(this.statusTopic, payload);
+    this.client.publish(this.statusTopic, payload, { qos: 1, retain: true });
+    // A new day lifts the data cap: records held back resume within one status interval.
+    void this.pump();
+  }
+
+  private countBytes(topic: string, payload: string | Buffer): void {
+    const day = new Date().toISOString().slice(0, 10);
+    if (day !== this.bytesDay) {
+      this.bytesDay = day;
+      this.counters.bytesToday = 0;
+    }
+    this.counters.bytesToday += Buffer.byteLength(topic) + (typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
+  }
+
+  /** Past the daily cap, only events and trips go out (a cap must never silence an alarm). */
+  private get deferredClasses(): ReadonlySet<number> {
+    const cap = this.options.dailyCapBytes;
+    const capped = cap !== undefined && this.counters.bytesToday >= cap && this.bytesDay === new Date().toISOString().slice(0, 10);
+    return capped ? DEFERRED_WHEN_CAPPED : NOTHING_DEFERRED;
   }
 
   private connect(): void {
@@ -199,7 +242,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     this.clearInFlight();
     this.drain.restart();
     this.log.info({ url: this.options.url, depth: this.outbox.depth }, "connected to broker");
-    client.publish(this.statusTopic, this.statusPayload(true), { qos: 1, retain: true });
+    this.publishStatus();
+    this.statusTimer ??= setInterval(() => this.publishStatus(), (this.options.statusIntervalS ?? 60) * 1000);
     this.emit("connected");
     void this.pump();
   }
@@ -266,7 +310,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     // Stopping: what is in flight may still be acknowledged, nothing new goes out.
     while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
       const client = this.client!;
-      const message = await this.drain.next(this.inFlightRecordSeqs);
+      const message = await this.drain.next(this.inFlightRecordSeqs, this.deferredClasses);
       if (message === null || !this.connected || this.stopped || client !== this.client) break;
       this.publish(client, message);
     }
@@ -281,6 +325,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     if (message.kind === "batch") this.counters.batches++;
 
     const topic = recordTopic(this.options.topicPrefix, this.options.truckId, message.kind);
+    this.countBytes(topic, message.payload);
     const properties = this.options.protocolVersion === 5 ? message.properties : undefined;
     client.publish(topic, message.payload, { qos: 1, ...(properties === undefined ? {} : { properties }) }, (error) => {
       // After a reconnect the old client's callbacks are stale: the records are re-sent anyway.

@@ -226,6 +226,16 @@ const MqttSchema = z
       "s",
       "A publish unacknowledged this long means a half-open link (packets silently dropped): the agent reconnects and resends.",
     ),
+    statusIntervalS: option(
+      positive.max(86_400),
+      60,
+      "s",
+      "How often the retained live status (queue, devices, uplink counters) is refreshed while connected.",
+    ),
+    dailyCapBytes: optional(
+      integer.min(1024),
+      "Bytes a day (UTC) after which positions and weights wait for the next day; events and trips always go. Unit: bytes.",
+    ),
   })
   .strict()
   .superRefine(

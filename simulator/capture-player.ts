@@ -47,9 +47,8 @@ export async function readCapture(file: string): Promise<CaptureGroup[]> {
   try {
     return groupCapture(await readFile(file));
   } catch (error) {
-    throw new MuckError("CAPTURE_NOT_FOUND", `cannot read capture ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const message = `cannot read capture ${file}: ${(error as Error).message}`;
+    throw new MuckError("CAPTURE_NOT_FOUND", message, { cause: error });
   }
 }
 

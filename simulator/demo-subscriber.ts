@@ -18,10 +18,10 @@ export async function startSubscriber(
   topicFilter: string,
   print: (line: string) => void,
 ): Promise<DemoSubscriber> {
-  const client: MqttClient = await mqtt.connectAsync(url, {
-    clientId: `muck-demo-office-${process.pid}`,
-    clean: true,
-    reconnectPeriod: 1000,
+  // No retries for the first connection: a wrong MUCK_BROKER_URL should fail at once, named.
+  const options = { clientId: `muck-demo-office-${process.pid}`, clean: true, reconnectPeriod: 1000 };
+  const client: MqttClient = await mqtt.connectAsync(url, options, false).catch((error: Error) => {
+    throw new Error(`cannot reach the broker at ${url}: ${error.message}`, { cause: error });
   });
   const receivedIds = new Set<string>();
 

@@ -71,7 +71,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     });
     teardown.push(() => simulation.close());
 
-    const agent = new Agent(demoConfig(dir, brokerUrl, simulation.gps.devicePath, simulation.scale!.devicePath));
+    const devices = { gps: simulation.gps.devicePath, scale: simulation.scale!.devicePath };
+    const agent = new Agent(demoConfig(dir, brokerUrl, devices));
     const acceptedIds = new Set<string>();
     agent.onRecord = (record) => acceptedIds.add(record.id);
     await agent.start();
@@ -84,35 +85,48 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     void simulation.play();
     teardown.push(() => simulation.stop());
 
-    printBanner(print, brokerUrl, embedded !== null, simulation.gps.devicePath, simulation.scale!.devicePath);
+    printBanner(print, `${brokerUrl}${embedded === null ? "" : " (embedded)"}`, devices);
     const reason = await waitForStop(options.durationS);
     log.info({ reason }, "demo stopping");
   } finally {
     for (const step of teardown.reverse()) {
-      await step().catch((error: unknown) => log.error({ err: (error as Error).message }, "demo teardown step failed"));
+      await step().catch((error: unknown) => {
+        log.error({ err: (error as Error).message }, "demo teardown step failed");
+      });
     }
   }
 }
 
-function demoConfig(dir: string, brokerUrl: string, gpsPath: string, scalePath: string): AgentConfig {
+interface DevicePaths {
+  gps: string;
+  scale: string;
+}
+
+function demoConfig(dir: string, brokerUrl: string, devices: DevicePaths): AgentConfig {
   return AgentConfigSchema.parse({
     truckId: DEMO_TRUCK_ID,
     dataDir: join(dir, "data"),
-    gps: { path: gpsPath },
+    gps: { path: devices.gps },
     // SICS replies say net weight only, so the agent must be told to use net.
-    scale: { path: scalePath, protocol: "sics", weight: "net", pollIntervalMs: 500 },
+    scale: { path: devices.scale, protocol: "sics", weight: "net", pollIntervalMs: 500 },
     mqtt: { url: brokerUrl, keepaliveS: 30, reconnectMinMs: 500, reconnectMaxMs: 5000 },
     // Tuned so a line appears every few seconds; the defaults suit a cellular data plan, not a demo.
-    cadence: { minPeriodS: 5, minDistanceM: 100, heartbeatS: 10, weightDeltaKg: 2500, weightPeriodS: 15 },
+    cadence: {
+      minPeriodS: 5,
+      minDistanceM: 100,
+      heartbeatS: 10,
+      weightDeltaKg: 2500,
+      weightPeriodS: 15,
+    },
     outbox: { syncIntervalMs: 50 },
   });
 }
 
-function printBanner(print: (line: string) => void, brokerUrl: string, embedded: boolean, gps: string, scale: string): void {
+function printBanner(print: (line: string) => void, broker: string, devices: DevicePaths): void {
   print(`muck-agent demo: truck ${DEMO_TRUCK_ID} hauling a load across Shanghai and back`);
-  print(`  broker  ${brokerUrl}${embedded ? " (embedded)" : ""}`);
-  print(`  gps     ${gps}`);
-  print(`  scale   ${scale} (sics)`);
+  print(`  broker  ${broker}`);
+  print(`  gps     ${devices.gps}`);
+  print(`  scale   ${devices.scale} (sics)`);
   print("Ctrl-C stops. Records as the broker's subscriber receives them:");
 }
 
@@ -148,7 +162,9 @@ function brokerUrl(text: string | undefined): string | undefined {
 function positiveNumber(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text === "") return undefined;
   const value = Number(text);
-  if (!(value > 0) || !Number.isFinite(value)) throw new MuckError("USAGE", `${name} must be a positive number, got "${text}"`);
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new MuckError("USAGE", `${name} must be a positive number, got "${text}"`);
+  }
   return value;
 }
 

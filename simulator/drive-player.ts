@@ -15,7 +15,11 @@ export interface DrivePlayOptions {
   onEpoch?: (epoch: DriveEpoch) => void;
 }
 
-export function playDrive(device: VirtualSerialDevice, plan: DrivePlan, options: DrivePlayOptions): Player {
+export function playDrive(
+  device: VirtualSerialDevice,
+  plan: DrivePlan,
+  options: DrivePlayOptions,
+): Player {
   const { clock, onEpoch } = options;
 
   return startPlayer("drive", async (signal) => {

@@ -73,7 +73,8 @@ export function* driveEpochs(plan: DrivePlan): Generator<DriveEpoch> {
       const elapsedS = index / rateHz;
       const [lon, lat] = plan.route.pointAt(state.distanceM);
       const courseDeg = plan.route.courseAt(state.distanceM);
-      yield { index, elapsedS, timeMs: startTimeMs + elapsedS * 1000, lon, lat, courseDeg, lap, ...state };
+      const timeMs = startTimeMs + elapsedS * 1000;
+      yield { index, elapsedS, timeMs, lon, lat, courseDeg, lap, ...state };
       index++;
     }
     if (plan.loop !== true) return;
@@ -166,7 +167,8 @@ function normalizeSpeed(speed: number | SpeedStretch[]): SpeedStretch[] {
 
   for (const [index, stretch] of stretches.entries()) {
     if (!(stretch.speedKmh >= 0) || !Number.isFinite(stretch.speedKmh)) {
-      throw new MuckError("USAGE", `speed profile stretch ${index}: speedKmh must be ≥ 0, got ${stretch.speedKmh}`);
+      const message = `speed profile stretch ${index}: speedKmh must be ≥ 0, got ${stretch.speedKmh}`;
+      throw new MuckError("USAGE", message);
     }
   }
   // A last stretch at 0 km/h never reaches the end of the route: the drive would never end.
@@ -179,7 +181,8 @@ function normalizeSpeed(speed: number | SpeedStretch[]): SpeedStretch[] {
 function normalizeStops(stops: DriveStop[], lengthM: number): DriveStop[] {
   for (const [index, stop] of stops.entries()) {
     if (!(stop.durationS > 0) || !(stop.atM >= 0)) {
-      throw new MuckError("USAGE", `stop ${index}: needs atM ≥ 0 and durationS > 0, got ${JSON.stringify(stop)}`);
+      const message = `stop ${index}: needs atM ≥ 0 and durationS > 0, got ${JSON.stringify(stop)}`;
+      throw new MuckError("USAGE", message);
     }
   }
   // A stop past the end of the road is a stop at the end (unloading where the route ends).

@@ -51,7 +51,8 @@ function positionText(body: Record<string, unknown>): string {
 
 function weightText(body: Record<string, unknown>): string {
   const weightKg = num(body.weightKg);
-  const shown = weightKg === null ? "? kg" : `${weightKg.toLocaleString("en-US", { maximumFractionDigits: 1 })} kg`;
+  const digits = weightKg?.toLocaleString("en-US", { maximumFractionDigits: 1 }) ?? "?";
+  const shown = `${digits} kg`;
 
   const flags = [body.stable === true ? "stable" : "in motion"];
   if (body.overload === true) flags.push("OVERLOAD");
@@ -69,7 +70,8 @@ function eventText(body: Record<string, unknown>): string {
 
 function statusLine(message: Record<string, unknown>): string {
   const state = message.online === true ? "online" : "offline";
-  return `${clockTime(message.at)}  ${String(message.truckId)} ${"status".padEnd(KIND_WIDTH + 4)}  ${state}`;
+  const label = "status".padEnd(KIND_WIDTH + 4);
+  return `${clockTime(message.at)}  ${String(message.truckId)} ${label}  ${state}`;
 }
 
 function clockTime(iso: unknown): string {

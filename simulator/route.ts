@@ -127,7 +127,8 @@ function validateWaypoints(waypoints: readonly unknown[]): void {
     const ok =
       typeof lon === "number" && typeof lat === "number" && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
     if (!ok) {
-      throw new MuckError("USAGE", `waypoint ${index} is not [lon, lat] in degrees: ${JSON.stringify(point)}`);
+      const message = `waypoint ${index} is not [lon, lat] in degrees: ${JSON.stringify(point)}`;
+      throw new MuckError("USAGE", message);
     }
   });
 }

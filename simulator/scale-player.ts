@@ -28,7 +28,11 @@ export interface ScalePlayOptions {
 /** A SICS command is a short line; more than this without a terminator is noise, dropped. */
 const MAX_COMMAND_BYTES = 64;
 
-export function playScale(device: VirtualSerialDevice, profile: ScaleProfile, options: ScalePlayOptions): Player {
+export function playScale(
+  device: VirtualSerialDevice,
+  profile: ScaleProfile,
+  options: ScalePlayOptions,
+): Player {
   const codec = SCALE_CODECS[options.protocol];
   const kinds: readonly WeightKind[] = codec.kinds;
   const wanted = options.kind ?? "gross";
@@ -67,7 +71,9 @@ function answerPolls(device: VirtualSerialDevice, reading: () => ScaleReading): 
 
   device.on("data", onData);
   return startPlayer("scale", async (signal) => {
-    await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    await new Promise<void>((resolve) => {
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
     device.off("data", onData);
   });
 }

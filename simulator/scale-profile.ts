@@ -100,7 +100,8 @@ function validate(options: ScaleProfileOptions): void {
   points.forEach((point, index) => {
     const previous = points[index - 1];
     if (!Number.isFinite(point.atS) || !Number.isFinite(point.weightKg)) {
-      throw new MuckError("USAGE", `scale profile point ${index} is not numeric: ${JSON.stringify(point)}`);
+      const message = `scale profile point ${index} is not numeric: ${JSON.stringify(point)}`;
+      throw new MuckError("USAGE", message);
     }
     if (previous !== undefined && point.atS < previous.atS) {
       throw new MuckError("USAGE", `scale profile point ${index} is earlier than the one before it`);

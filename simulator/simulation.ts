@@ -57,7 +57,8 @@ const log = logger("sim");
 /** Opens the devices; nothing is written to them until `play()`. */
 export async function openSimulation(options: SimulationOptions): Promise<Simulation> {
   const loop = options.loop ?? false;
-  const speedFactor = new SimClock(options.speedFactor ?? 1).speedFactor; // rejects a bad factor before any device exists
+  // Made once here so a bad speed factor is refused before any device exists.
+  const speedFactor = new SimClock(options.speedFactor ?? 1).speedFactor;
   const captureGroups = options.capture === undefined ? null : await readCapture(options.capture);
   const route = options.route ?? new Route(SHANGHAI_ROUTE);
   const trip = captureGroups === null ? muckTrip(route, { ...options.trip, loop }) : null;
@@ -83,12 +84,16 @@ export async function openSimulation(options: SimulationOptions): Promise<Simula
       const protocol = options.scaleProtocol ?? "ascii";
       players.push(playScale(devices.scale, profile, { protocol, clock }));
     }
-    log.info({ gps: devices.gps.devicePath, scale: devices.scale?.devicePath ?? null }, "simulation playing");
+    const paths = { gps: devices.gps.devicePath, scale: devices.scale?.devicePath ?? null };
+    log.info(paths, "simulation playing");
     return gpsPlayer.done;
   };
 
   const play = () => (playing ??= start());
-  const stop = () => (stopping ??= Promise.all(players.map((player) => player.stop())).then(() => undefined));
+  const stopPlayers = async () => {
+    await Promise.all(players.map((player) => player.stop()));
+  };
+  const stop = () => (stopping ??= stopPlayers());
   const close = async () => {
     await stop();
     await Promise.all([devices.gps.close(), devices.scale?.close()]);

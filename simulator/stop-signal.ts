@@ -7,7 +7,8 @@ export type StopReason = "SIGINT" | "SIGTERM" | "duration";
 
 export function waitForStop(durationS?: number): Promise<StopReason> {
   return new Promise((resolve) => {
-    const timer = durationS === undefined ? null : setTimeout(() => finish("duration"), durationS * 1000);
+    const timer =
+      durationS === undefined ? null : setTimeout(() => finish("duration"), durationS * 1000);
     const onSignal = (signal: NodeJS.Signals) => finish(signal === "SIGTERM" ? "SIGTERM" : "SIGINT");
 
     function finish(reason: StopReason): void {
