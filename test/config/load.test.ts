@@ -64,6 +64,7 @@ describe("the shipped example files", () => {
         willDelayS: 60,
         maxInFlight: 32,
         pubackTimeoutS: 30,
+        statusIntervalS: 60,
       },
       cadence: {
         minPeriodS: 30,

@@ -54,6 +54,7 @@ describe("option documentation", () => {
       ["mqtt.username", false],
       ["mqtt.password", false],
       ["mqtt.caFile", false],
+      ["mqtt.dailyCapBytes", false],
     ]);
   });
 
