@@ -59,6 +59,8 @@ export interface Fix {
   receivedAtMs: number;
   /** Sentence types that contributed, e.g. ["GNRMC", "GNGGA"] — for diagnostics. */
   sources: string[];
+  /** The receiver missed a GPS week rollover and `time` was moved 1024 weeks forward. */
+  dateCorrected?: boolean;
 }
 
 /** Which weight a load cell reports. */
@@ -128,5 +130,7 @@ export interface AgentRecord {
   /** Gateway clock when the record was created, ISO UTC. */
   receivedAt: string;
   schema: typeof RECORD_SCHEMA_VERSION;
+  /** Present (true) when the gateway clock was not confirmed by GPS: `receivedAt` may be anything. */
+  timeUncertain?: true;
   body: Record<string, unknown>;
 }

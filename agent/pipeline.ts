@@ -8,6 +8,7 @@
 import type { AgentConfig } from "../config/schema.js";
 import type { AgentEvent, AgentRecord, Fix, WeightSample } from "./contracts.js";
 import { PositionCadence, WeightCadence } from "./cadence.js";
+import { ClockWatch, correctWeekRollover } from "./clock.js";
 import { FixGate, type GateRejection } from "./fix-gate.js";
 import { NoFixWatch } from "./no-fix-watch.js";
 import { RecordFactory, type SequenceSource } from "./records.js";
@@ -19,6 +20,13 @@ export interface DeviceGap {
   fromMs: number;
   toMs: number;
   reason: string;
+}
+
+/** Live-operation clock handling (absent in replay, where the capture's own time is the clock). */
+export interface PipelineClockOptions {
+  /** GPS dates before this are week-rollover errors and are corrected (see agent/clock.ts). */
+  dateFloorMs: number;
+  watch: ClockWatch;
 }
 
 export class RecordPipeline {
@@ -34,15 +42,19 @@ export class RecordPipeline {
     sequence: SequenceSource,
     private readonly emit: (record: AgentRecord) => void,
     clock: () => number = Date.now,
+    private readonly live?: PipelineClockOptions,
   ) {
     this.positions = new PositionCadence(config.cadence);
     this.weights = new WeightCadence(config.cadence);
     this.noFix = new NoFixWatch(config.gps.noFixEventS);
     this.gate = new FixGate(config.gps);
-    this.records = new RecordFactory(config.truckId, sequence, clock);
+    this.records = new RecordFactory(config.truckId, sequence, clock, live === undefined ? undefined : () => live.watch.trusted());
   }
 
-  onFix(fix: Fix): void {
+  onFix(received: Fix): void {
+    const fix = this.live === undefined ? received : correctWeekRollover(received, this.live.dateFloorMs);
+    this.live?.watch.observe(fix);
+
     const noFixEvent = this.noFix.offer(fix);
     if (noFixEvent !== null) this.event(noFixEvent);
 

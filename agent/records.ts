@@ -21,6 +21,8 @@ export class RecordFactory {
     private readonly truckId: string,
     private readonly sequence: SequenceSource,
     private readonly clock: () => number = Date.now,
+    /** Whether the gateway clock is confirmed by GPS; records made while it is not say so. */
+    private readonly clockTrusted: () => boolean = () => true,
   ) {}
 
   position(fix: Fix): AgentRecord {
@@ -33,6 +35,7 @@ export class RecordFactory {
       hdop: fix.hdop,
       sats: fix.sats,
       quality: fix.quality,
+      ...(fix.dateCorrected === true ? { dateCorrected: true } : {}),
     });
   }
 
@@ -54,6 +57,7 @@ export class RecordFactory {
       gpsTime,
       receivedAt: new Date(this.clock()).toISOString(),
       schema: RECORD_SCHEMA_VERSION,
+      ...(this.clockTrusted() ? {} : { timeUncertain: true as const }),
       body,
     };
   }

@@ -7,12 +7,14 @@
  * disconnects, and the store closes last.
  */
 import { join } from "node:path";
+import { readHeadHint, writeHeadHint } from "./head-hint.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
 import { Outbox, type StoreRecovery, type ThinPass } from "./outbox.js";
 import { StorageBudget } from "./storage-budget.js";
 import { AGENT_VERSION } from "./version.js";
+import { ClockWatch, GPS_DATE_FLOOR_MS } from "./clock.js";
 import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
 import { Uplink, type UplinkStats } from "./uplink.js";
@@ -40,6 +42,7 @@ export class Agent {
   private budget: StorageBudget | null = null;
   private ackedSinceCompaction = 0;
   private notAccepted = 0;
+  private readonly clockWatch = new ClockWatch();
   /** Age of the oldest unacknowledged record, refreshed in the background (the status is sync). */
   private oldestRecordAgeS: number | null = null;
   private oldestTimer: NodeJS.Timeout | null = null;
@@ -59,7 +62,7 @@ export class Agent {
     const c = this.config;
     this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
     const sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1);
-    this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record));
+    this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record), Date.now, { dateFloorMs: GPS_DATE_FLOOR_MS, watch: this.clockWatch });
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
 
     this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, status: () => this.liveStatus() });
@@ -134,22 +137,25 @@ export class Agent {
   }
 
   /**
-   * A corrupt store was moved aside and salvaged (field case F11): an alarm on record, since the
-   * evidence trail may have a hole. Every number up to `highestIssued` may have been in the old
-   * store; the ones salvaged are named, the others are unaccounted for unless acknowledged before.
+   * A corrupt store was moved aside and salvaged (field case F11): an `outbox_lost` alarm names
+   * the sequence range whose records may be gone — from the oldest record the store held (the
+   * head hint written every 15 s) to the highest number handed out before this start. Records
+   * salvaged from that range are sent as usual; the consumer counts only the missing ones as
+   * accounted for.
    */
   private reportRecovery(recovery: StoreRecovery | null, highestIssued: number): void {
     if (recovery === null || this.pipeline === null) return;
+    const fromSeq = Math.min(readHeadHint(this.config.dataDir) ?? 1, highestIssued);
     this.pipeline.event({
-      type: "outbox_recovered",
+      type: "outbox_lost",
       severity: "alarm",
       startedAt: new Date().toISOString(),
       details: {
+        seqRanges: [[fromSeq, highestIssued]],
         movedTo: recovery.path,
         error: recovery.error,
         recovered: recovery.recovered,
         recoveredSeqs: recovery.recovered === 0 ? null : [recovery.firstRecoveredSeq, recovery.lastRecoveredSeq],
-        mayBeLostUpToSeq: highestIssued,
       },
     });
   }
@@ -168,6 +174,7 @@ export class Agent {
       notAccepted: this.notAccepted,
       devices: this.status().devices,
       lastFixAt: this.pipeline?.lastValidFix?.time ?? null,
+      clock: { trusted: this.clockWatch.trusted(), offsetMs: this.clockWatch.offset },
       gate: this.pipeline?.gateRejections() ?? null,
     };
   }
@@ -175,6 +182,7 @@ export class Agent {
   private async refreshOldest(): Promise<void> {
     const oldest = await this.outbox?.oldest().catch(() => null);
     this.oldestRecordAgeS = oldest == null ? null : Math.round((Date.now() - Date.parse(oldest.receivedAt)) / 1000);
+    writeHeadHint(this.config.dataDir, oldest?.seq ?? (this.outbox?.maxSeq ?? 0) + 1);
   }
 
   /** Thinning is never silent: the consumer gets the range and count as an accounted gap. */

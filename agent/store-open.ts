@@ -43,7 +43,7 @@ export async function openStore(
   options: StoreOpenOptions,
 ): Promise<{ db: OutboxDb; quarantined: QuarantinedStore | null }> {
   const log = logger("outbox");
-  const started = Date.now();
+  const started = performance.now();
   let quarantined: QuarantinedStore | null = null;
 
   for (let attempt = 0; ; attempt++) {
@@ -52,13 +52,13 @@ export async function openStore(
     const db = new Level<string, string>(folder, { valueEncoding: "utf8", writeBufferSize: WRITE_BUFFER_BYTES }) as unknown as OutboxDb;
     try {
       await db.open();
-      if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: Date.now() - started }, "store opened after waiting for its lock");
+      if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: performance.now() - started }, "store opened after waiting for its lock");
       return { db, quarantined };
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 
       if (cause?.code === "LEVEL_LOCKED") {
-        if (Date.now() - started > options.lockWaitMs) {
+        if (performance.now() - started > options.lockWaitMs) {
           throw new MuckError("STORE_LOCKED", `store locked: ${folder} is held by another process (waited ${options.lockWaitMs} ms)`, { cause: error });
         }
         if (attempt === 0) log.warn({ folder }, "store locked by another process; retrying with backoff");

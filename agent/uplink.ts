@@ -318,7 +318,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
 
   private publish(client: MqttClient, message: OutgoingMessage): void {
     const number = ++this.messageNumber;
-    this.inFlight.set(number, { records: message.records, sentAtMs: Date.now() });
+    // Monotonic: a gateway clock set back or forward must not fake or hide a half-open link.
+    this.inFlight.set(number, { records: message.records, sentAtMs: performance.now() });
     this.armPubackWatch();
     for (const record of message.records) this.inFlightRecordSeqs.add(record.seq);
     this.counters.published++;
@@ -368,17 +369,17 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
         this.pubackTimer = null;
         return;
       }
-      if (Date.now() - oldest.sentAtMs < timeoutMs || this.client === null) return;
+      if (performance.now() - oldest.sentAtMs < timeoutMs || this.client === null) return;
 
       this.counters.halfOpen++;
-      this.log.warn({ waitedS: (Date.now() - oldest.sentAtMs) / 1000, inFlight: this.inFlight.size }, "no PUBACK in time: link presumed half-open, reconnecting");
+      this.log.warn({ waitedS: (performance.now() - oldest.sentAtMs) / 1000, inFlight: this.inFlight.size }, "no PUBACK in time: link presumed half-open, reconnecting");
       this.client.stream.destroy();
     }, Math.min(1000, timeoutMs / 4));
   }
 
   private async waitForInFlight(graceMs: number): Promise<void> {
-    const deadline = Date.now() + graceMs;
-    while (this.inFlight.size > 0 && this.connected && Date.now() < deadline) {
+    const deadline = performance.now() + graceMs;
+    while (this.inFlight.size > 0 && this.connected && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

@@ -97,7 +97,7 @@ describe("F11: a power cut in the middle of a write", () => {
 });
 
 describe("F11 in the running agent", () => {
-  it("puts an outbox_recovered alarm on record with the salvaged range and the highest number that may be lost", async () => {
+  it("puts an outbox_lost alarm on record naming the range that may be lost and what was salvaged", async () => {
     const { Agent } = await import("../../agent/runtime.js");
     const { AgentConfigSchema } = await import("../../config/schema.js");
     const records = recordMaker(dir.path)(30);
@@ -124,12 +124,14 @@ describe("F11 in the running agent", () => {
 
     expect(events).toHaveLength(1);
     expect(events[0]!.body).toMatchObject({
-      type: "outbox_recovered",
+      type: "outbox_lost",
       severity: "alarm",
       details: { recovered: 30, recoveredSeqs: [records[0]!.seq, records[29]!.seq] },
     });
-    const details = events[0]!.body.details as { mayBeLostUpToSeq: number };
-    expect(details.mayBeLostUpToSeq).toBeGreaterThanOrEqual(records[29]!.seq);
+    const details = events[0]!.body.details as { seqRanges: Array<[number, number]> };
+    expect(details.seqRanges).toHaveLength(1);
+    expect(details.seqRanges[0]![0]).toBeLessThanOrEqual(records[0]!.seq);
+    expect(details.seqRanges[0]![1]).toBeGreaterThanOrEqual(records[29]!.seq);
     expect(events[0]!.seq).toBeGreaterThan(records[29]!.seq);
   });
 });
