@@ -45,8 +45,8 @@ export function required<T extends z.ZodType>(schema: T, what: string) {
 }
 
 /** An option that may be left out; absent means "not used". */
-export function optional<T extends z.ZodType>(schema: T, what: string) {
-  const meta: OptionMeta = { what, unit: "", description: describe(what, "", "unset") };
+export function optional<T extends z.ZodType>(schema: T, what: string, unit = "") {
+  const meta: OptionMeta = { what, unit, description: describe(what, unit, "unset") };
   return schema.optional().meta({ ...meta });
 }
 

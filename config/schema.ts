@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { LOG_LEVELS } from "../agent/log.js";
 import { notAbove, once, option, optional, required, satisfies } from "./option.js";
+import { DetectSchema } from "./detect-schema.js";
 
 /** Speeds a UART and its termios settings support out of the box (Linux `Bxxxx` constants). */
 export const STANDARD_BAUD_RATES = [
@@ -377,6 +378,7 @@ export const AgentConfigSchema = z
     ),
     mqtt: MqttSchema.prefault({}),
     cadence: CadenceSchema.prefault({}),
+    detect: DetectSchema.prefault({}),
     outbox: OutboxSchema.prefault({}),
     backfill: BackfillSchema.prefault({}),
   })

@@ -5,6 +5,7 @@
 import type { Fix } from "../../agent/contracts.js";
 import { MalformedSentence, decodeSentence } from "./decode.js";
 import { EpochAssembler } from "./epoch.js";
+import { antennaReportOf, type AntennaReport } from "./antenna.js";
 import { emptyFaultCounts, type GpsFaultCounts } from "./faults.js";
 import { USED_TYPES, type UsedType } from "./observation.js";
 import { readSentence } from "./sentence.js";
@@ -32,6 +33,8 @@ export class GpsDecoder {
   constructor(
     private readonly onFix: (fix: Fix) => void,
     clock: () => number = Date.now,
+    /** Antenna supervision reports (open, short, ok) from text and vendor sentences. */
+    private readonly onAntenna: (report: AntennaReport) => void = () => undefined,
   ) {
     this.assembler = new EpochAssembler(clock);
   }
@@ -64,6 +67,9 @@ export class GpsDecoder {
   private handle(line: string): void {
     if (line.length === 0) return;
     this.counts.lines++;
+
+    const antenna = antennaReportOf(line);
+    if (antenna !== null) this.onAntenna(antenna);
 
     const sentence = readSentence(line, this.faults);
     if (sentence === null) return;

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from "node:events";
 import type { Fix } from "../../agent/contracts.js";
+import type { AntennaReport } from "./antenna.js";
 import { GpsDecoder, type GpsStats } from "./gps-decoder.js";
 
 export interface LineSource {
@@ -12,7 +13,7 @@ export interface LineSource {
   off(event: "line", listener: (line: string) => void): unknown;
 }
 
-export class GpsReader extends EventEmitter<{ fix: [fix: Fix] }> {
+export class GpsReader extends EventEmitter<{ fix: [fix: Fix]; antenna: [report: AntennaReport] }> {
   private readonly decoder: GpsDecoder;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly onLine = (line: string) => this.push(line);
@@ -23,7 +24,11 @@ export class GpsReader extends EventEmitter<{ fix: [fix: Fix] }> {
     clock: () => number = Date.now,
   ) {
     super();
-    this.decoder = new GpsDecoder((fix) => this.emit("fix", fix), clock);
+    this.decoder = new GpsDecoder(
+      (fix) => this.emit("fix", fix),
+      clock,
+      (report) => this.emit("antenna", report),
+    );
     source.on("line", this.onLine);
   }
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, MuckError, type ConfigIssue } from "../../agent/errors.js";
 import { checkConfig, loadConfig } from "../../config/load.js";
+import { DetectSchema } from "../../config/detect-schema.js";
 import { JsonSyntaxError } from "../../config/json-positions.js";
 import { CONFIG_DIR, tempFiles } from "./temp-files.js";
 
@@ -76,6 +77,8 @@ describe("the shipped example files", () => {
         weightDeltaKg: 200,
         weightPeriodS: 60,
       },
+      // Every detector threshold at its default; each is checked against the docs in options-table.test.ts.
+      detect: DetectSchema.parse({}),
       outbox: { syncIntervalMs: 200, maxBytes: 512 * 1024 * 1024 },
       backfill: { minBacklog: 20, maxRecords: 200, maxBytes: 4800 },
     });

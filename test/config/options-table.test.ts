@@ -55,6 +55,10 @@ describe("option documentation", () => {
       ["mqtt.password", false],
       ["mqtt.caFile", false],
       ["mqtt.dailyCapBytes", false],
+      ["detect.speed.preWarningKmh", false],
+      ["detect.vehicle.plate", false],
+      ["detect.vehicle.permitId", false],
+      ["detect.load.maxWeightKg", false],
     ]);
   });
 
