@@ -9,6 +9,7 @@ export type ErrorCode =
   | "CONFIG_NOT_JSON"
   | "CONFIG_INVALID"
   | "CAPTURE_NOT_FOUND"
+  | "CAPTURE_INVALID"
   | "STORE_LOCKED"
   | "STORE_UNUSABLE"
   | "ZONES_NOT_FOUND"

@@ -6,10 +6,13 @@
  * (outbox, stdout) is the caller's business.
  */
 import type { AgentConfig } from "../config/schema.js";
+import type { AntennaReport } from "../drivers/gps/antenna.js";
 import type { AgentEvent, AgentRecord, Fix, WeightSample } from "./contracts.js";
 import { PositionCadence, WeightCadence } from "./cadence.js";
 import { ClockWatch, correctWeekRollover } from "./clock.js";
 import { FixGate, type GateRejection } from "./fix-gate.js";
+import { DetectionEngine, type DetectionSetup } from "./detect/engine.js";
+import type { InputsState } from "./detect/inputs-state.js";
 import { NoFixWatch } from "./no-fix-watch.js";
 import { RecordFactory, type SequenceSource } from "./records.js";
 
@@ -35,6 +38,7 @@ export class RecordPipeline {
   private readonly noFix: NoFixWatch;
   private readonly gate: FixGate;
   private readonly records: RecordFactory;
+  private detection: DetectionEngine | null = null;
   lastValidFix: Fix | null = null;
 
   constructor(
@@ -58,9 +62,38 @@ export class RecordPipeline {
     const noFixEvent = this.noFix.offer(fix);
     if (noFixEvent !== null) this.event(noFixEvent);
 
-    if (this.gate.check(fix) !== null) return;
-    this.lastValidFix = fix;
-    if (this.positions.offer(fix)) this.emit(this.records.position(fix));
+    const accepted = this.gate.check(fix) === null;
+    if (accepted) {
+      this.lastValidFix = fix;
+      if (this.positions.offer(fix)) this.emit(this.records.position(fix));
+    }
+    this.detection?.onFix(fix, accepted);
+  }
+
+  /**
+   * Turns on the violation detectors (agent/detect/): they see every fix with the gate's verdict,
+   * every weight, input change and antenna report, and put events and trips on record here.
+   */
+  detect(setup: DetectionSetup): DetectionEngine {
+    this.detection = new DetectionEngine(setup, {
+      event: (event) => this.event(event),
+      trip: (trip, endedAt) => this.emit(this.records.trip(trip, endedAt)),
+    });
+    return this.detection;
+  }
+
+  /** The digital inputs after a change at `atMs` (body lift, cover, ignition). */
+  onInputs(state: InputsState, atMs: number): void {
+    this.detection?.onInputs(state, atMs);
+  }
+
+  onAntenna(report: AntennaReport): void {
+    this.detection?.onAntenna(report);
+  }
+
+  /** Live: the GPS receiver has sent nothing since `fromMs`. */
+  onGpsSilence(fromMs: number, atMs: number): void {
+    this.detection?.onGpsSilence(fromMs, atMs);
   }
 
   /** Fixes the gate kept from the cadence (and from every detector), by reason. */
@@ -70,6 +103,7 @@ export class RecordPipeline {
 
   onWeight(sample: WeightSample): void {
     if (this.weights.offer(sample)) this.emit(this.records.weight(sample, this.lastValidFix?.time ?? null));
+    this.detection?.onWeight(sample);
   }
 
   /** A device outage becomes an event on record: a hole in the evidence must itself be evidence. */
@@ -87,9 +121,13 @@ export class RecordPipeline {
   finish(nowMs: number): void {
     const open = this.noFix.finish(nowMs);
     if (open !== null) this.event(open);
+    this.detection?.finish();
   }
 
-  event(event: AgentEvent): void {
-    this.emit(this.records.event(event));
+  /** Puts an event on record; returns the record's id. */
+  event(event: AgentEvent): string {
+    const record = this.records.event(event);
+    this.emit(record);
+    return record.id;
   }
 }

@@ -47,6 +47,11 @@ export class RecordFactory {
     return this.make("event", event.startedAt, { ...event });
   }
 
+  /** A completed trip (agent/detect/trip-builder.ts); its GPS time is the unload's end. */
+  trip(trip: Record<string, unknown>, endedAt: string): AgentRecord {
+    return this.make("trip", endedAt, { ...trip });
+  }
+
   private make(kind: RecordKind, gpsTime: string | null, body: Record<string, unknown>): AgentRecord {
     const seq = this.sequence.take();
     return {

@@ -9,8 +9,9 @@
  * limit never opens an episode (its run lasts 0 s) unless `minDurationS` is 0. The speed is the
  * receiver's Doppler speed over ground, which does not suffer from position jitter.
  *
- * The episode's limit is the lowest limit met during it: entering a 30 zone at 50 is judged
- * against 30 from there on, and the event names that zone.
+ * Every fix is judged against the limit where it is. The episode reports the lowest limit it
+ * exceeded (entering a 30 zone at 50 names that zone), and it ends against the limit where the
+ * truck then is.
  */
 import type { ZoneIndex } from "../../config/zones/zone.js";
 import type { DetectConfig } from "../../config/detect-schema.js";
@@ -71,12 +72,11 @@ export class OverspeedDetector {
     const warning = this.offerWarning(point, here);
     if (warning !== null) events.push(warning);
 
-    const limitKmh = Math.min(here.limitKmh, this.stats?.limit.limitKmh ?? Infinity);
-    const over = point.speedKmh > limitKmh + this.config.toleranceKmh;
+    const over = point.speedKmh > here.limitKmh + this.config.toleranceKmh;
     const under = point.speedKmh <= here.limitKmh - this.config.hysteresisKmh;
     const transition = this.episode.update(point.atMs, over, under);
 
-    this.track(point, here, transition);
+    this.track(point, here, over, transition);
     if (transition === "start") events.push(this.startEvent(point));
     if (transition === "end") events.push(this.endEvent());
     return events;
@@ -96,7 +96,7 @@ export class OverspeedDetector {
   }
 
   /** Keeps the figures of the run or episode in progress; freezes them where the speed came back under. */
-  private track(point: TrackPoint, here: LimitHere, transition: Transition): void {
+  private track(point: TrackPoint, here: LimitHere, over: boolean, transition: Transition): void {
     const e = this.episode;
     if (!e.open && transition !== "end" && e.runSinceMs === null) {
       this.stats = null;
@@ -107,20 +107,21 @@ export class OverspeedDetector {
     if (this.stats === null || (!e.open && runStartsHere)) {
       this.stats = { start: point, last: point, limit: here, maxSpeedKmh: point.speedKmh, speedTimeSum: 0, durationMs: 0, distanceM: 0 };
     } else {
-      this.add(this.stats, point, here);
+      this.add(this.stats, point, over ? here : null);
     }
 
     if (e.clearSinceMs === point.atMs) this.statsAtClear = { ...this.stats };
     else if (e.clearSinceMs === null && transition !== "end") this.statsAtClear = null;
   }
 
-  private add(s: EpisodeStats, point: TrackPoint, here: LimitHere): void {
+  /** `exceeded`: the limit this point was over, if any; the episode reports the lowest one exceeded. */
+  private add(s: EpisodeStats, point: TrackPoint, exceeded: LimitHere | null): void {
     const dtMs = point.atMs - s.last.atMs;
     s.speedTimeSum += ((point.speedKmh + s.last.speedKmh) / 2) * dtMs;
     s.durationMs += dtMs;
     s.distanceM += distanceM(s.last, point);
     s.maxSpeedKmh = Math.max(s.maxSpeedKmh, point.speedKmh);
-    if (here.limitKmh < s.limit.limitKmh) s.limit = here;
+    if (exceeded !== null && exceeded.limitKmh < s.limit.limitKmh) s.limit = exceeded;
     s.last = point;
   }
 

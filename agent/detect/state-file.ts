@@ -1,0 +1,69 @@
+/**
+ * The detectors' state on disk (`<dataDir>/detect-state.json`): which zones the truck is in, an
+ * open route deviation or overspeed episode, the settled weight and the open trip. Restored at
+ * start, so a restart (or a power cut) in the middle of a trip neither re-announces the site the
+ * truck stands in nor forgets that it was off route or loaded.
+ *
+ * Written on every change of that state, atomically: a temporary file, fsync, rename over the
+ * old one, so a power cut leaves the old state or the new, never half of one.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { logger } from "../log.js";
+
+const STATE_VERSION = 1;
+const log = logger("detect");
+
+export interface StoredState {
+  version: typeof STATE_VERSION;
+  savedAt: string;
+  state: Record<string, unknown>;
+}
+
+export class DetectStateFile {
+  readonly path: string;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, "detect-state.json");
+  }
+
+  /** The saved state, or null when there is none or it cannot be read (then detection starts fresh). */
+  load(): Record<string, unknown> | null {
+    let text: string;
+    try {
+      text = readFileSync(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") log.warn({ err: (error as Error).message, path: this.path }, "detector state unreadable; starting fresh");
+      return null;
+    }
+    try {
+      const stored = JSON.parse(text) as StoredState;
+      if (stored.version !== STATE_VERSION) throw new Error(`version ${String(stored.version)}`);
+      return stored.state;
+    } catch (error) {
+      log.warn({ err: (error as Error).message, path: this.path }, "detector state corrupt; starting fresh");
+      return null;
+    }
+  }
+
+  save(state: Record<string, unknown>, atMs: number): void {
+    const stored: StoredState = { version: STATE_VERSION, savedAt: new Date(atMs).toISOString(), state };
+    const temporary = `${this.path}.tmp`;
+    const fd = openSync(temporary, "w");
+    try {
+      writeSync(fd, JSON.stringify(stored));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, this.path);
+
+    // The rename itself lives in the directory: sync it too, or a power cut may undo it.
+    const dir = openSync(dirname(this.path), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  }
+}
