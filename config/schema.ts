@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { LOG_LEVELS } from "../agent/log.js";
 import { notAbove, once, option, optional, required, satisfies } from "./option.js";
+import { isKnownTimeZone } from "./zones/local-time.js";
 import { DetectSchema } from "./detect-schema.js";
 
 /** Speeds a UART and its termios settings support out of the box (Linux `Bxxxx` constants). */
@@ -344,6 +345,87 @@ const BackfillSchema = z
   })
   .strict();
 
+const ZonesSchema = z
+  .object({
+    file: optional(
+      z.string().min(1),
+      "GeoJSON zone file (see Zones); relative paths resolve against the config file's folder. Unset: no zones.",
+    ),
+    timeZone: option(
+      satisfies(isKnownTimeZone, "an IANA time zone such as Asia/Shanghai", "not a known time zone"),
+      "Asia/Shanghai",
+      "",
+      "Time zone the zone file's hours and dates are written in (activeHours, night hours, validFrom, validTo).",
+    ),
+  })
+  .strict();
+
+const InputSchema = z
+  .object({
+    source: option(
+      z.enum(["file", "gpio"]),
+      "file",
+      "",
+      "file: a value file holding 0 or 1 (a sysfs GPIO value, the simulator); gpio: a GPIO character-device line.",
+    ),
+    path: optional(
+      z.string().min(1),
+      "file source: the value file; relative paths resolve against the working directory.",
+    ),
+    chip: option(z.string().min(1), "/dev/gpiochip0", "", "gpio source: the GPIO chip device."),
+    line: optional(integer.min(0).max(1023), "gpio source: the line offset on the chip."),
+    activeHigh: option(
+      z.boolean(),
+      true,
+      "",
+      "A high level (1) means active: body raised, cover closed, ignition on. false for switches wired to ground.",
+    ),
+    debounceMs: option(
+      integer.min(0).max(60_000),
+      200,
+      "ms",
+      "A change counts only once the new level has held this long (contact bounce, a rattling body).",
+    ),
+    pollMs: option(integer.min(10).max(10_000), 100, "ms", "How often the level is read."),
+    stuckAfterS: option(
+      z.number().min(0).max(7 * 86_400),
+      0,
+      "s",
+      "Report the switch stuck when it has not changed for this long with the ignition on (running time without an ignition input). 0 disables.",
+    ),
+  })
+  .strict()
+  .superRefine(sourceHasAddress, once("source", "path", "line"));
+
+// A file source without a file, or a GPIO line without its offset, can never be read.
+function sourceHasAddress(
+  input: { source: string; path?: string | undefined; line?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const field = input.source === "file" ? "path" : "line";
+  if (input[field] !== undefined) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [field],
+    message: `a ${input.source} source needs its ${field === "path" ? "value file" : "line offset"}`,
+    params: { expected: field === "path" ? "the value file's path" : "a line offset such as 17" },
+  });
+}
+
+const InputsSchema = z
+  .object({
+    bodyLift: optional(
+      InputSchema,
+      "Body-lift (tipper) switch, active while the body is raised; leave out when not fitted.",
+    ),
+    cover: optional(
+      InputSchema,
+      "Load-cover switch, active while the cover is closed; leave out when not fitted.",
+    ),
+    ignition: optional(InputSchema, "Ignition line, active while the ignition is on."),
+  })
+  .strict();
+
 export const AgentConfigSchema = z
   .object({
     truckId: required(
@@ -381,6 +463,8 @@ export const AgentConfigSchema = z
     detect: DetectSchema.prefault({}),
     outbox: OutboxSchema.prefault({}),
     backfill: BackfillSchema.prefault({}),
+    zones: ZonesSchema.prefault({}),
+    inputs: InputsSchema.prefault({}),
   })
   .strict();
 

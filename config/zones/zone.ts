@@ -1,7 +1,8 @@
 /**
  * Zones as the detectors see them: the contract between the zone file loader (config/zones/) and
  * the detectors (agent/detect/). Geometry is GeoJSON (RFC 7946: [lon, lat], WGS84); distances are
- * metres on the WGS84 ellipsoid's surface as turf computes them.
+ * metres on the WGS84 ellipsoid, in a tangent plane at the point asked about (config/zones/metric.ts:
+ * within 0.05 % of the geodesic at 10 km).
  *
  * Life cycle: loaded and validated from the zone file before the agent starts (or from an
  * over-the-air bundle), indexed once, then only read; a new file means a new index.

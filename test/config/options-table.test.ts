@@ -18,10 +18,14 @@ function valueAt(data: unknown, dotted: string): unknown {
 
 describe("option documentation", () => {
   const options = listOptions(AgentConfigSchema);
+  // Optional sections given, so their defaulted options show up in the parse too.
+  const inputs = { bodyLift: { path: "/run/lift" }, cover: { path: "/run/cover" }, ignition: { path: "/run/ign" } };
+  const given = { truckId: "T1", scale: { path: "/dev/ttyS1" }, inputs };
+  const givenPaths = ["truckId", "scale.path", ...Object.keys(inputs).map((name) => `inputs.${name}.path`)];
 
   it("documents every option with its unit and default in the description", () => {
     const documented = new Set(options.map((option) => option.path));
-    const parsed = AgentConfigSchema.parse({ truckId: "T1", scale: { path: "/dev/ttyS1" } });
+    const parsed = AgentConfigSchema.parse(given);
     expect(leafPaths(parsed).filter((path) => !documented.has(path))).toEqual([]);
     for (const option of options) {
       expect(option.meta.what, option.path).not.toBe("");
@@ -35,11 +39,11 @@ describe("option documentation", () => {
   });
 
   it("lists defaults that are exactly what parsing an empty config applies", () => {
-    const parsed = AgentConfigSchema.parse({ truckId: "T1", scale: { path: "/dev/ttyS1" } });
+    const parsed = AgentConfigSchema.parse(given);
     const defaulted = options.filter((option) => option.defaultJson !== undefined);
 
     // Every leaf the parse filled in is a documented default (truckId and scale.path were given).
-    expect(defaulted.map((o) => o.path).sort()).toEqual(leafPaths(parsed).filter((p) => p !== "truckId" && p !== "scale.path").sort());
+    expect(defaulted.map((o) => o.path).sort()).toEqual(leafPaths(parsed).filter((p) => !givenPaths.includes(p)).sort());
     for (const option of defaulted) {
       expect(JSON.stringify(valueAt(parsed, option.path)), option.path).toBe(option.defaultJson);
     }
@@ -59,6 +63,12 @@ describe("option documentation", () => {
       ["detect.vehicle.plate", false],
       ["detect.vehicle.permitId", false],
       ["detect.load.maxWeightKg", false],
+      ["zones.file", false],
+      ...["bodyLift", "cover", "ignition"].flatMap((name) => [
+        [`inputs.${name}`, false],
+        [`inputs.${name}.path`, false],
+        [`inputs.${name}.line`, false],
+      ]),
     ]);
   });
 
