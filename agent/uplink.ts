@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { AgentRecord } from "./contracts.js";
 import { logger } from "./log.js";
+import { DailyBytes } from "./daily-bytes.js";
 import { Drain, type BackfillOptions, type OutgoingMessage } from "./drain.js";
 import type { Outbox } from "./outbox.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
@@ -74,8 +75,6 @@ export interface UplinkStats {
 /** CONNACK codes that mean "come back later", not "you are wrong": 3.1.1 code 3, MQTT 5 0x89/0x97/0x9F. */
 const BUSY_CODES = new Set([3, 0x89, 0x97, 0x9f]);
 const NO_BATCHING: BackfillOptions = { minBacklog: 0, maxRecords: 1, maxBytes: 0 };
-const DEFERRED_WHEN_CAPPED: ReadonlySet<number> = new Set([2, 3]);
-const NOTHING_DEFERRED: ReadonlySet<number> = new Set();
 
 export function recordTopic(prefix: string, truckId: string, kind: string): string {
   return `${prefix}/${truckId}/${kind}`;
@@ -102,8 +101,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private readonly drain: Drain;
   private pumping = false;
   private pumpAgain = false;
-  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0, halfOpen: 0, bytesToday: 0 };
-  private bytesDay = "";
+  private counters = { published: 0, acknowledged: 0, batches: 0, connects: 0, reconnects: 0, halfOpen: 0 };
+  private readonly bytes: DailyBytes;
   private statusTimer: NodeJS.Timeout | null = null;
   private pubackTimer: NodeJS.Timeout | null = null;
   private lastPubackAt: string | null = null;
@@ -121,6 +120,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   ) {
     super();
     this.drain = new Drain(outbox, options.backfill ?? NO_BATCHING);
+    this.bytes = new DailyBytes(options.dailyCapBytes);
   }
 
   start(): void {
@@ -161,7 +161,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   }
 
   stats(): UplinkStats {
-    return { connected: this.connected, inFlight: this.inFlight.size, ...this.counters, capped: this.deferredClasses.size > 0, lastPubackAt: this.lastPubackAt };
+    return { connected: this.connected, inFlight: this.inFlight.size, ...this.counters, bytesToday: this.bytes.today, capped: this.bytes.deferred().size > 0, lastPubackAt: this.lastPubackAt };
   }
 
   private get statusTopic(): string {
@@ -177,26 +177,10 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private publishStatus(): void {
     if (this.client === null || !this.connected) return;
     const payload = this.statusPayload(true);
-    this.countBytes(this.statusTopic, payload);
+    this.bytes.count(this.statusTopic, payload);
     this.client.publish(this.statusTopic, payload, { qos: 1, retain: true });
     // A new day lifts the data cap: records held back resume within one status interval.
     void this.pump();
-  }
-
-  private countBytes(topic: string, payload: string | Buffer): void {
-    const day = new Date().toISOString().slice(0, 10);
-    if (day !== this.bytesDay) {
-      this.bytesDay = day;
-      this.counters.bytesToday = 0;
-    }
-    this.counters.bytesToday += Buffer.byteLength(topic) + (typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
-  }
-
-  /** Past the daily cap, only events and trips go out (a cap must never silence an alarm). */
-  private get deferredClasses(): ReadonlySet<number> {
-    const cap = this.options.dailyCapBytes;
-    const capped = cap !== undefined && this.counters.bytesToday >= cap && this.bytesDay === new Date().toISOString().slice(0, 10);
-    return capped ? DEFERRED_WHEN_CAPPED : NOTHING_DEFERRED;
   }
 
   private connect(): void {
@@ -310,7 +294,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     // Stopping: what is in flight may still be acknowledged, nothing new goes out.
     while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
       const client = this.client!;
-      const message = await this.drain.next(this.inFlightRecordSeqs, this.deferredClasses);
+      const message = await this.drain.next(this.inFlightRecordSeqs, this.bytes.deferred());
       if (message === null || !this.connected || this.stopped || client !== this.client) break;
       this.publish(client, message);
     }
@@ -326,7 +310,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     if (message.kind === "batch") this.counters.batches++;
 
     const topic = recordTopic(this.options.topicPrefix, this.options.truckId, message.kind);
-    this.countBytes(topic, message.payload);
+    this.bytes.count(topic, message.payload);
     const properties = this.options.protocolVersion === 5 ? message.properties : undefined;
     client.publish(topic, message.payload, { qos: 1, ...(properties === undefined ? {} : { properties }) }, (error) => {
       // After a reconnect the old client's callbacks are stale: the records are re-sent anyway.

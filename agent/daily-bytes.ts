@@ -1,0 +1,43 @@
+/**
+ * Bytes sent today, and the daily data cap. A truck's SIM often has a monthly allowance; after a
+ * long outage a backlog could spend it in a day. With a cap, positions and weights wait for the
+ * next day (UTC) once the day's bytes are spent — events and trips never wait: a cap must never
+ * silence an alarm or a manifest.
+ */
+import type { PriorityClass } from "./outbox.js";
+
+const DEFERRED_WHEN_CAPPED: ReadonlySet<PriorityClass> = new Set<PriorityClass>([2, 3]);
+const NOTHING_DEFERRED: ReadonlySet<PriorityClass> = new Set();
+
+export class DailyBytes {
+  private day = "";
+  private bytes = 0;
+
+  constructor(
+    private readonly capBytes: number | undefined,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Counts one publish: topic and payload bytes (the MQTT header is a few bytes more). */
+  count(topic: string, payload: string | Buffer): void {
+    this.rollOver();
+    this.bytes += Buffer.byteLength(topic) + (typeof payload === "string" ? Buffer.byteLength(payload) : payload.length);
+  }
+
+  get today(): number {
+    this.rollOver();
+    return this.bytes;
+  }
+
+  /** Priority classes that must wait now: none, or positions and weights once capped. */
+  deferred(): ReadonlySet<PriorityClass> {
+    return this.capBytes !== undefined && this.today >= this.capBytes ? DEFERRED_WHEN_CAPPED : NOTHING_DEFERRED;
+  }
+
+  private rollOver(): void {
+    const day = this.now().toISOString().slice(0, 10);
+    if (day === this.day) return;
+    this.day = day;
+    this.bytes = 0;
+  }
+}
