@@ -17,7 +17,8 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentRecord, RecordKind } from "./contracts.js";
 import { logger } from "./log.js";
-import { openStore, salvage, type OutboxDb, type QuarantinedStore } from "./store-open.js";
+import { openStore, quarantine, salvage, type OutboxDb, type QuarantinedStore } from "./store-open.js";
+import { droppedAtOpen, tornLogTail } from "./wal-check.js";
 
 const RECORD_PREFIX = "r!";
 const RECORD_END = "r~";
@@ -40,8 +41,12 @@ export interface OutboxOptions {
   lockWaitMs?: number;
 }
 
-/** What happened to a store found corrupt at open (field case F11). */
+/**
+ * What happened to a store found damaged at open (field case F11): moved aside and salvaged, or —
+ * for records LevelDB dropped from its log (a torn tail, a bad checksum) — noted in place.
+ */
 export interface StoreRecovery extends QuarantinedStore {
+  how: "moved-aside" | "torn-log-tail" | "log-records-dropped";
   /** Records brought back from the moved-aside copy into the fresh store. */
   recovered: number;
   firstRecoveredSeq: number | null;
@@ -102,11 +107,27 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   }
 
   static async open(folder: string, options: OutboxOptions): Promise<Outbox> {
-    const { db, quarantined } = await openStore(folder, { lockWaitMs: options.lockWaitMs ?? 60_000 });
+    const openOptions = { lockWaitMs: options.lockWaitMs ?? 60_000 };
+    const torn = tornLogTail(folder);
+    let { db, quarantined } = await openStore(folder, openOptions);
+    let outbox = new Outbox(db, options, folder);
 
-    const outbox = new Outbox(db, options, folder);
-    await outbox.loadCounters();
+    try {
+      await outbox.loadCounters();
+    } catch (error) {
+      // A damaged table file opens fine and fails on the first read of its blocks: the full key
+      // scan at open reads them all, so the damage is found here, before the truck relies on it.
+      if ((error as { code?: string }).code !== "LEVEL_CORRUPTION") throw error;
+      await db.close();
+      quarantined = quarantine(folder, (error as Error).message);
+      ({ db } = await openStore(folder, openOptions));
+      outbox = new Outbox(db, options, folder);
+      await outbox.loadCounters();
+    }
+
+    const dropped = quarantined === null ? droppedAtOpen(folder) : null;
     if (quarantined !== null) outbox.recovery = outbox.bringBack(quarantined);
+    else if (torn !== null || dropped !== null) outbox.recovery = Promise.resolve(notedInPlace(folder, torn, dropped));
     return outbox;
   }
 
@@ -263,7 +284,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
 
   /** Copies what LevelDB's repair can still read from a corrupt store into this one. */
   private async bringBack(quarantined: QuarantinedStore): Promise<StoreRecovery> {
-    const recovery: StoreRecovery = { ...quarantined, recovered: 0, firstRecoveredSeq: null, lastRecoveredSeq: null };
+    const recovery: StoreRecovery = { ...quarantined, how: "moved-aside", recovered: 0, firstRecoveredSeq: null, lastRecoveredSeq: null };
     try {
       let batch: Array<{ type: "put"; key: string; value: string }> = [];
       for await (const [key, value] of salvage(quarantined.path, { gte: RECORD_PREFIX, lt: RECORD_END })) {
@@ -306,4 +327,15 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
       this.highestSeq = Math.max(this.highestSeq, seq);
     }
   }
+}
+
+function notedInPlace(folder: string, torn: string | null, dropped: string | null): StoreRecovery {
+  return {
+    path: folder,
+    error: dropped ?? torn!,
+    how: dropped !== null ? "log-records-dropped" : "torn-log-tail",
+    recovered: 0,
+    firstRecoveredSeq: null,
+    lastRecoveredSeq: null,
+  };
 }

@@ -148,9 +148,11 @@ export class Agent {
     const fromSeq = Math.min(readHeadHint(this.config.dataDir) ?? 1, highestIssued);
     this.pipeline.event({
       type: "outbox_lost",
-      severity: "alarm",
+      // A torn log tail is most often the last batch of a power cut, never accepted: a warning.
+      severity: recovery.how === "torn-log-tail" ? "warning" : "alarm",
       startedAt: new Date().toISOString(),
       details: {
+        how: recovery.how,
         seqRanges: [[fromSeq, highestIssued]],
         movedTo: recovery.path,
         error: recovery.error,

@@ -67,8 +67,7 @@ export async function openStore(
       }
 
       if (isDamaged(folder, cause) && quarantined === null) {
-        quarantined = { path: moveAside(folder), error: cause?.message ?? "corruption" };
-        log.error({ folder, movedTo: quarantined.path, err: quarantined.error }, "store corrupt: moved aside, opening a fresh one");
+        quarantined = quarantine(folder, cause?.message ?? "corruption");
         continue;
       }
 
@@ -99,6 +98,13 @@ function isDamaged(folder: string, cause: { code?: string; message?: string } | 
   if (cause?.code === "LEVEL_CORRUPTION") return true;
   const message = cause?.message ?? "";
   return cause?.code === "LEVEL_IO_ERROR" && message.includes(folder) && message.includes("No such file or directory");
+}
+
+/** Moves a corrupt store aside so a fresh one can open in its place. */
+export function quarantine(folder: string, error: string): QuarantinedStore {
+  const quarantined = { path: moveAside(folder), error };
+  logger("outbox").error({ folder, movedTo: quarantined.path, err: error }, "store corrupt: moved aside, opening a fresh one");
+  return quarantined;
 }
 
 function moveAside(folder: string): string {

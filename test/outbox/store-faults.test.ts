@@ -1,6 +1,6 @@
 /** Field cases F10 (two processes, one store) and F11 (a store corrupted by a power cut). */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentRecord } from "../../agent/contracts.js";
@@ -133,5 +133,56 @@ describe("F11 in the running agent", () => {
     expect(details.seqRanges[0]![0]).toBeLessThanOrEqual(records[0]!.seq);
     expect(details.seqRanges[0]![1]).toBeGreaterThanOrEqual(records[29]!.seq);
     expect(events[0]!.seq).toBeGreaterThan(records[29]!.seq);
+  });
+});
+
+describe("fault case h: each corruption of the store", () => {
+  async function storeOf(count: number): Promise<AgentRecord[]> {
+    const records = recordMaker(dir.path)(count);
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    for (let i = 0; i < records.length; i += 2000) await Promise.all(records.slice(i, i + 2000).map((r) => outbox.accept(r)));
+    await outbox.close();
+    return records;
+  }
+
+  it("a damaged table file: found by the scan at open, moved aside, salvaged where the repair can", async () => {
+    const records = await storeOf(30_000);
+    const folder = join(dir.path, "outbox");
+    const table = readdirSync(folder).find((f) => f.endsWith(".ldb"))!;
+    const bytes = readFileSync(join(folder, table));
+    bytes.fill(0xff, 100, 400);
+    writeFileSync(join(folder, table), bytes);
+
+    const outbox = await Outbox.open(folder, { syncIntervalMs: 10 });
+    const recovery = await outbox.recovery;
+
+    expect(recovery).toMatchObject({ how: "moved-aside" });
+    expect(recovery!.error).toMatch(/corrupt/i);
+    expect(recovery!.recovered).toBeGreaterThan(0);
+    expect(recovery!.recovered).toBeLessThan(records.length); // the damaged block's records are gone
+    expect(outbox.depth).toBe(recovery!.recovered);
+    await outbox.close();
+  });
+
+  it("a truncated write-ahead log: the cut is noticed and reported, not passed over in silence", async () => {
+    await storeOf(500);
+    const folder = join(dir.path, "outbox");
+    const log = readdirSync(folder).find((f) => f.endsWith(".log"))!;
+    truncateSync(join(folder, log), Math.floor(statSync(join(folder, log)).size / 2));
+
+    const outbox = await Outbox.open(folder, { syncIntervalMs: 10 });
+    const recovery = await outbox.recovery;
+
+    expect(recovery).toMatchObject({ how: "torn-log-tail", recovered: 0 });
+    expect(recovery!.error).toMatch(/\.log: record cut off at byte \d+/);
+    await outbox.close();
+  });
+
+  it("a clean store, closed or killed between batches, reports nothing", async () => {
+    await storeOf(500);
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    expect(await outbox.recovery).toBeNull();
+    expect(outbox.depth).toBe(500);
+    await outbox.close();
   });
 });
