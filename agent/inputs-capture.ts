@@ -9,20 +9,20 @@
  * true or false. Lines must be in time order. Empty lines and `#` comments are skipped.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { INPUT_NAMES, type InputsState } from "./detect/inputs-state.js";
+import { INPUT_NAMES, type InputState } from "../drivers/inputs/contracts.js";
 import { MuckError } from "./errors.js";
 
 export interface InputsChange {
   atMs: number;
   /** The state of every input after this change. */
-  state: InputsState;
+  state: InputState;
 }
 
 export function readInputsCapture(file: string): InputsChange[] {
   if (!existsSync(file)) throw new MuckError("CAPTURE_NOT_FOUND", `inputs capture not found: ${file}`);
 
   const changes: InputsChange[] = [];
-  let state: InputsState = {};
+  let state: InputState = {};
   readFileSync(file, "utf8")
     .split("\n")
     .forEach((text, i) => {
@@ -39,7 +39,7 @@ export function readInputsCapture(file: string): InputsChange[] {
         if (typeof value !== "boolean") throw invalid(where, `${name} must be true or false, found ${JSON.stringify(value)}`);
       }
 
-      state = { ...state, ...(inputs as InputsState) };
+      state = { ...state, ...(inputs as InputState) };
       changes.push({ atMs, state });
     });
   return changes;

@@ -7,12 +7,12 @@
  */
 import type { AgentConfig } from "../config/schema.js";
 import type { AntennaReport } from "../drivers/gps/antenna.js";
+import type { InputFault, InputState } from "../drivers/inputs/contracts.js";
 import type { AgentEvent, AgentRecord, Fix, WeightSample } from "./contracts.js";
 import { PositionCadence, WeightCadence } from "./cadence.js";
 import { ClockWatch, correctWeekRollover } from "./clock.js";
 import { FixGate, type GateRejection } from "./fix-gate.js";
 import { DetectionEngine, type DetectionSetup } from "./detect/engine.js";
-import type { InputsState } from "./detect/inputs-state.js";
 import { NoFixWatch } from "./no-fix-watch.js";
 import { RecordFactory, type SequenceSource } from "./records.js";
 
@@ -83,12 +83,17 @@ export class RecordPipeline {
   }
 
   /** The digital inputs after a change at `atMs` (body lift, cover, ignition). */
-  onInputs(state: InputsState, atMs: number): void {
+  onInputs(state: InputState, atMs: number): void {
     this.detection?.onInputs(state, atMs);
   }
 
   onAntenna(report: AntennaReport): void {
     this.detection?.onAntenna(report);
+  }
+
+  /** A digital input that cannot be trusted (drivers/inputs). */
+  onInputFault(fault: InputFault): void {
+    this.detection?.onInputFault(fault.input, fault.kind, fault.detail, fault.atMs);
   }
 
   /** Live: the GPS receiver has sent nothing since `fromMs`. */

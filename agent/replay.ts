@@ -6,15 +6,24 @@
  *
  * Raw captures carry no arrival times, so the two files cannot be aligned exactly: the scale
  * bytes are spread evenly over the GPS capture's lines (a tenth of the scale file has been fed
- * when a tenth of the GPS lines has). Stated under Limitations in the README.
+ * when a tenth of the GPS lines has). Stated under Limitations in the README. Input changes
+ * (`--inputs`) carry their own times and are fed just before the first fix at or after them.
+ *
+ * The detectors run as on the truck, with the zones of `--zones` (else the config's zone file).
  */
 import { readFileSync, existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { AgentRecord, Fix } from "./contracts.js";
 import { MuckError } from "./errors.js";
 import { toFixLine } from "./fix-line.js";
+import { readInputsCapture } from "./inputs-capture.js";
 import { RecordPipeline } from "./pipeline.js";
 import { AgentConfigSchema, type AgentConfig } from "../config/schema.js";
 import { loadConfig } from "../config/load.js";
+import { buildZoneIndex } from "../config/zones/index.js";
+import { loadZones } from "../config/zones/load.js";
+import { loadZonesForConfig } from "../config/zones/for-config.js";
+import type { ZoneIndex } from "../config/zones/zone.js";
 import { forEachCaptureLine } from "../drivers/gps/capture.js";
 import { GpsDecoder, type GpsStats } from "../drivers/gps/gps-decoder.js";
 import { ScaleDriver } from "../drivers/scale/scale-driver.js";
@@ -25,6 +34,10 @@ export interface ReplayOptions {
   gpsFile: string;
   scaleFile?: string | undefined;
   configFile?: string | undefined;
+  /** Zone file (GeoJSON); else the config's `zones.file`. */
+  zonesFile?: string | undefined;
+  /** Timestamped input changes (NDJSON, see inputs-capture.ts). */
+  inputsFile?: string | undefined;
   print: ReplayPrint;
 }
 
@@ -45,15 +58,22 @@ export async function replayCaptures(options: ReplayOptions, write: (value: unkn
 
   const pipeline = new RecordPipeline(config, { take: () => ++seq }, (record: AgentRecord) => {
     records++;
-    if (options.print === "records" || (options.print === "events" && record.kind === "event")) write(record);
+    if (options.print === "records" || (options.print === "events" && (record.kind === "event" || record.kind === "trip"))) write(record);
   }, clock);
+  const zones = await replayZones(options, config);
+  pipeline.detect({ config: config.detect, zones, timeZone: config.zones.timeZone, truckId: config.truckId });
+  const inputs = options.inputsFile === undefined ? [] : readInputsCapture(options.inputsFile);
+  const feedInputsUpTo = (atMs: number) => {
+    for (; inputs.length > 0 && inputs[0]!.atMs <= atMs; inputs.shift()) pipeline.onInputs(inputs[0]!.state, inputs[0]!.atMs);
+  };
 
   const onFix = (fix: Fix) => {
     if (fix.time !== null) clockMs = Date.parse(fix.time);
     if (options.print === "fixes") write(toFixLine(fix));
+    if (fix.time !== null) feedInputsUpTo(clockMs);
     pipeline.onFix({ ...fix, receivedAtMs: clockMs });
   };
-  const decoder = new GpsDecoder(onFix, clock);
+  const decoder = new GpsDecoder(onFix, clock, (report) => pipeline.onAntenna(report));
   const scale = options.scaleFile === undefined ? null : scaleFeeder(options.scaleFile, config, clock, pipeline);
 
   const lines: string[] = [];
@@ -64,9 +84,18 @@ export async function replayCaptures(options: ReplayOptions, write: (value: unkn
     scale?.feedUpTo((i + 1) / lines.length);
   });
   decoder.flush();
+  feedInputsUpTo(Infinity);
   pipeline.finish(clockMs);
 
   return { gps: decoder.stats(), gate: pipeline.gateRejections(), ...(scale === null ? {} : { scale: scale.driver.counters() }), records };
+}
+
+/** `--zones` wins over the config's zone file; neither: an empty index (no zone is judged). */
+async function replayZones(options: ReplayOptions, config: AgentConfig): Promise<ZoneIndex> {
+  const timeZone = config.zones.timeZone;
+  if (options.zonesFile !== undefined) return buildZoneIndex(await loadZones(options.zonesFile, { timeZone }), { timeZone });
+  const configDir = options.configFile === undefined ? process.cwd() : dirname(resolve(options.configFile));
+  return loadZonesForConfig(config, configDir);
 }
 
 /** The capture's first dated fix, so records before it do not carry 1970 as their arrival time. */

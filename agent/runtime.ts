@@ -9,12 +9,15 @@
 import { join } from "node:path";
 import { readHeadHint, writeHeadHint } from "./head-hint.js";
 import type { AgentConfig } from "../config/schema.js";
+import type { ZoneIndex } from "../config/zones/zone.js";
 import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
 import { Outbox, type StoreRecovery, type ThinPass } from "./outbox.js";
 import { StorageBudget } from "./storage-budget.js";
 import { AGENT_VERSION } from "./version.js";
 import { ClockWatch, GPS_DATE_FLOOR_MS } from "./clock.js";
+import { DetectStateFile } from "./detect/state-file.js";
+import { GpsSilenceTimer } from "./gps-silence.js";
 import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
 import { Uplink, type UplinkStats } from "./uplink.js";
@@ -22,6 +25,7 @@ import { GpsReader } from "../drivers/gps/gps-reader.js";
 import type { GpsStats } from "../drivers/gps/gps-decoder.js";
 import { SerialSource, type SerialState } from "../drivers/serial/serial-source.js";
 import { ScaleInput } from "./scale-input.js";
+import { InputsReader } from "../drivers/inputs/inputs-reader.js";
 
 const COMPACT_EVERY_ACKS = 50_000;
 
@@ -50,13 +54,19 @@ export class Agent {
   private gpsSource: SerialSource | null = null;
   private gps: GpsReader | null = null;
   private scale: ScaleInput | null = null;
+  private gpsSilence: GpsSilenceTimer | null = null;
+  private inputs: InputsReader | null = null;
   private readonly log = logger("agent");
   /** Called for every record once it is accepted (durable); the demo and tests listen here. */
   onRecord: (record: AgentRecord) => void = () => undefined;
   /** Called for every fix the GPS driver assembles, valid or not. */
   onFix: (fix: Fix) => void = () => undefined;
 
-  constructor(private readonly config: AgentConfig) {}
+  constructor(
+    private readonly config: AgentConfig,
+    /** The zone file's index (loaded and validated before the agent starts); none: no zone is judged. */
+    private readonly zones: ZoneIndex | null = null,
+  ) {}
 
   async start(): Promise<void> {
     const c = this.config;
@@ -64,6 +74,13 @@ export class Agent {
     const sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1);
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record), Date.now, { dateFloorMs: GPS_DATE_FLOOR_MS, watch: this.clockWatch });
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
+    this.pipeline.detect({
+      config: c.detect,
+      zones: this.zones,
+      timeZone: c.zones.timeZone,
+      truckId: c.truckId,
+      stateFile: new DetectStateFile(c.dataDir),
+    });
 
     this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, status: () => this.liveStatus() });
     this.uplink.start();
@@ -82,13 +99,16 @@ export class Agent {
       this.scale.on("gap", (gap) => this.pipeline!.onGap(gap));
       this.scale.start();
     }
+    this.startInputs();
     this.log.info({ truckId: c.truckId, dataDir: c.dataDir, depth: this.outbox.depth }, "agent started");
   }
 
   async stop(): Promise<void> {
     await this.gpsSource?.stop();
+    this.gpsSilence?.back();
     this.gps?.close();
     await this.scale?.stop();
+    await this.inputs?.stop();
     this.pipeline?.finish(Date.now());
 
     await this.outbox?.flush();
@@ -127,8 +147,26 @@ export class Agent {
     });
     this.gps = new GpsReader(this.gpsSource, g.epochIdleMs);
     this.gps.on("fix", (fix) => this.handleFix(fix));
+    this.gps.on("antenna", (report) => this.pipeline!.onAntenna(report));
     this.gpsSource.on("gap", (gap) => this.pipeline!.onGap(gap));
+    const silence = (this.gpsSilence = new GpsSilenceTimer(this.config.detect.gnss.silentS, (sinceMs, atMs) => this.pipeline!.onGpsSilence(sinceMs, atMs)));
+    this.gpsSource.on("lost", (loss) => silence.lost(loss, g.silenceTimeoutS));
+    this.gpsSource.on("gap", () => silence.back());
     this.gpsSource.start();
+  }
+
+  /** Body lift, cover and ignition, when any is wired: every change and every fault to the detectors. */
+  private startInputs(): void {
+    const inputs = this.config.inputs;
+    if (inputs.bodyLift === undefined && inputs.cover === undefined && inputs.ignition === undefined) return;
+
+    const reader = (this.inputs = new InputsReader(inputs));
+    reader.on("change", (change) => this.pipeline!.onInputs(reader.current(), change.atMs));
+    reader.on("fault", (fault) => {
+      this.pipeline!.onInputFault(fault);
+      this.pipeline!.onInputs(reader.current(), fault.atMs);
+    });
+    reader.start();
   }
 
   private handleFix(fix: Fix): void {

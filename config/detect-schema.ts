@@ -122,7 +122,12 @@ const LoadSchema = z
     loadMinKg: option(kg, 2000, "kg", "A settled net increase of at least this while stopped or slow is a load."),
     unloadMinKg: option(kg, 2000, "kg", "A settled net decrease of at least this while stopped or slow is an unload."),
     filterWindowS: option(positiveSeconds, 5, "s", "Weights are the median of this window (stable samples preferred), against vibration."),
-    settleS: option(positiveSeconds, 20, "s", "A weight counts as settled after holding within settleKg this long."),
+    settleS: option(
+      positiveSeconds,
+      60,
+      "s",
+      "A load or unload is judged once the weight has held within settleKg this long (or the truck drives off).",
+    ),
     settleKg: option(kg, 100, "kg", "How much a settled weight may wander."),
     changeWindowS: option(
       positiveSeconds,

@@ -3,7 +3,9 @@
  * SIGINT/SIGTERM, then stops producers first and exits 0 once the outbox is closed.
  */
 import { Command } from "commander";
+import { dirname, resolve } from "node:path";
 import { loadConfig } from "../../config/load.js";
+import { loadZonesForConfig } from "../../config/zones/for-config.js";
 import { logger, setLogLevel, type LogLevel } from "../log.js";
 import { Agent } from "../runtime.js";
 
@@ -15,9 +17,10 @@ export function runCommand(): Command {
     .option("--print-records", "also print each accepted record as NDJSON on stdout", false)
     .action(async (opts: { config: string; logLevel?: LogLevel; printRecords: boolean }) => {
       const config = await loadConfig(opts.config);
+      const zones = await loadZonesForConfig(config, dirname(resolve(opts.config)));
       setLogLevel(opts.logLevel ?? config.log.level);
 
-      const agent = new Agent(config);
+      const agent = new Agent(config, zones);
       if (opts.printRecords) agent.onRecord = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
       await agent.start();
       await untilSignal();

@@ -9,6 +9,7 @@
  *   inputs  [offsetS, input, value]                    (bodyLift, cover, ignition)
  */
 import type { Fix, WeightSample } from "../contracts.js";
+import { round1, roundDeg } from "./geo.js";
 import { iso } from "./track-point.js";
 
 export interface EventContext {
@@ -24,8 +25,6 @@ interface Stamped<T> {
   row: T;
 }
 
-/** Detectors decide up to a few minutes after an episode began (an unload settles, a detour lengthens). */
-const DECISION_LATENCY_MS = 600_000;
 
 export class ContextRecorder {
   private fixes: Array<Stamped<[number | null, number | null, number | null, 0 | 1]>> = [];
@@ -33,13 +32,22 @@ export class ContextRecorder {
   private inputs: Array<Stamped<[string, boolean | null]>> = [];
   private readonly keepMs: number;
 
-  constructor(private readonly contextS: number) {
-    this.keepMs = contextS * 1000 + DECISION_LATENCY_MS;
+  /**
+   * `latestDecisionS`: how long after an episode began a detector may decide it (an unload is
+   * judged once the weight has settled, a slow load within `changeWindowS`), so the seconds
+   * before the start are still here when the alarm is raised.
+   */
+  constructor(
+    private readonly contextS: number,
+    latestDecisionS: number,
+  ) {
+    this.keepMs = (contextS + latestDecisionS) * 1000;
   }
 
   fix(fix: Fix, atMs: number): void {
-    const speed = fix.speedKmh === null ? null : Math.round(fix.speedKmh * 10) / 10;
-    this.fixes.push({ atMs, row: [fix.lat, fix.lon, speed, fix.valid ? 1 : 0] });
+    const speed = fix.speedKmh === null ? null : round1(fix.speedKmh);
+    const [lat, lon] = fix.lat === null || fix.lon === null ? [null, null] : [roundDeg(fix.lat), roundDeg(fix.lon)];
+    this.fixes.push({ atMs, row: [lat, lon, speed, fix.valid ? 1 : 0] });
     this.trim(this.fixes, atMs);
   }
 
@@ -53,9 +61,10 @@ export class ContextRecorder {
     this.trim(this.inputs, atMs);
   }
 
-  /** What was recorded from `contextS` before `startMs` up to `toMs` (the decision). */
-  around(startMs: number, toMs: number): EventContext {
-    const fromMs = Math.max(startMs - this.contextS * 1000, toMs - this.keepMs);
+  /** What was recorded in the `contextS` before `startMs` (the start of what the alarm is about). */
+  before(startMs: number): EventContext {
+    const fromMs = startMs - this.contextS * 1000;
+    const toMs = startMs;
     const offset = (atMs: number) => Math.round((atMs - fromMs) / 100) / 10;
     const within = <T>(rows: Array<Stamped<T>>) => rows.filter((r) => r.atMs >= fromMs && r.atMs <= toMs);
 

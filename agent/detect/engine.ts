@@ -10,16 +10,16 @@
  * that need loaded + moving (cover, permit hours).
  */
 import type { DetectConfig } from "../../config/detect-schema.js";
+import { localTime, minuteSpan, withinSpan } from "../../config/zones/local-time.js";
 import type { ZoneIndex } from "../../config/zones/zone.js";
 import type { AntennaReport } from "../../drivers/gps/antenna.js";
 import type { AgentEvent, Fix, WeightSample } from "../contracts.js";
 import { ConditionWatch } from "./condition-watch.js";
 import { ContextRecorder } from "./context-recorder.js";
 import { GnssWatch } from "./gnss-watch.js";
-import { INPUT_NAMES, type InputsState } from "./inputs-state.js";
+import { INPUT_NAMES, type InputState } from "../../drivers/inputs/contracts.js";
 import { LoadDetectors } from "./load-detectors.js";
 import type { Position } from "./load-watch.js";
-import { inHours, localTime } from "./local-time.js";
 import { Motion } from "./motion.js";
 import { OverspeedDetector, type OverspeedSnapshot } from "./overspeed.js";
 import { resample } from "./resample.js";
@@ -70,7 +70,7 @@ export class DetectionEngine {
   private readonly uncovered: ConditionWatch;
   private readonly outsideHours: ConditionWatch;
   private readonly trip: TripBuilder;
-  private inputs: InputsState = {};
+  private inputs: InputState = {};
   private last: TrackPoint | null = null;
   private nowMs: number | null = null;
   private savedJson: string | null = null;
@@ -80,7 +80,8 @@ export class DetectionEngine {
     private readonly output: DetectionOutput,
   ) {
     const c = (this.config = setup.config);
-    this.recorder = new ContextRecorder(c.contextS);
+    // The slowest decision: a load judged at the end of its change window, then settled.
+    this.recorder = new ContextRecorder(c.contextS, c.load.changeWindowS + c.load.settleS + 60);
     this.motion = new Motion(c.motion);
     this.gnss = new GnssWatch(c.gnss.silentS);
     this.trackGap = new TrackGapWatch(c.gnss);
@@ -118,7 +119,7 @@ export class DetectionEngine {
   }
 
   /** The inputs' state after a change at `atMs`. */
-  onInputs(state: InputsState, atMs: number): void {
+  onInputs(state: InputState, atMs: number): void {
     this.advance(atMs);
     for (const name of INPUT_NAMES) {
       if (state[name] !== this.inputs[name]) this.recorder.input(name, state[name] ?? null, atMs);
@@ -126,6 +127,22 @@ export class DetectionEngine {
     this.inputs = { ...state };
     this.motion.ignition(state.ignition);
     this.judgeLoadedDriving(atMs);
+  }
+
+  /**
+   * A switch that cannot be trusted (disconnected, unreadable, stuck): cutting the body-lift
+   * wire is the cheapest way to hide a dump, so it is an alarm, with the last position.
+   */
+  onInputFault(input: string, kind: string, detail: string, atMs: number): void {
+    this.advance(atMs);
+    this.emit({
+      type: "sensor_fault",
+      severity: "alarm",
+      startedAt: new Date(atMs).toISOString(),
+      lat: this.last?.lat ?? null,
+      lon: this.last?.lon ?? null,
+      details: { reason: `input_${kind}`, sensor: input, detail },
+    });
   }
 
   /** An antenna report from the receiver (text sentences carry no time: the last epoch's). */
@@ -179,7 +196,7 @@ export class DetectionEngine {
 
     if (v.permitHours.length === 0) return;
     const minute = localTime(atMs, this.setup.timeZone).minuteOfDay;
-    const outside = loadedMoving && !v.permitHours.some((hours) => inHours(minute, hours));
+    const outside = loadedMoving && !v.permitHours.some((hours) => withinSpan(minute, minuteSpan(hours)));
     this.emit(
       this.outsideHours.update(atMs, outside, !outside, this.last, () => ({
         permitId: v.permitId ?? null,
@@ -195,8 +212,7 @@ export class DetectionEngine {
 
     const violation = event.severity === "alarm";
     if (violation && event.details?.phase !== "end") {
-      const decidedAtMs = this.nowMs ?? Date.parse(event.startedAt);
-      event.details = { ...event.details, context: this.recorder.around(Date.parse(event.startedAt), decidedAtMs) };
+      event.details = { ...event.details, context: this.recorder.before(Date.parse(event.startedAt)) };
     }
     const id = this.output.event(event);
     if (violation) this.trip.violation(id);

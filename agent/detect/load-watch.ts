@@ -2,7 +2,7 @@
  * Loads and unloads from the filtered weight. The watch keeps a settled reference weight; while
  * the truck stands or creeps, a departure from it by more than `settleKg` opens a change, which
  * completes once the weight has settled again for `settleS` (longer than an excavator's bucket
- * cycle, so forty buckets are one load) or the truck drives off. The net change decides:
+ * cycle, so the eight buckets of a load are one load) or the truck drives off. The net decides:
  *
  *   ≥ loadMinKg up         → a load
  *   ≥ unloadMinKg down     → an unload

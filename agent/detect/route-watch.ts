@@ -12,7 +12,8 @@ import type { Zone, ZoneIndex } from "../../config/zones/zone.js";
 import type { DetectConfig } from "../../config/detect-schema.js";
 import type { AgentEvent } from "../contracts.js";
 import { distanceM, round1, roundDeg, type LatLon } from "./geo.js";
-import { zoneActiveAt } from "./local-time.js";
+import { localTime } from "../../config/zones/local-time.js";
+import { compileSchedule, type Schedule } from "../../config/zones/schedule.js";
 import { iso, type TrackPoint } from "./track-point.js";
 
 export interface RouteSnapshot {
@@ -30,6 +31,8 @@ export class RouteWatch {
   private maxFromRouteM = 0;
   private returnSinceMs: number | null = null;
   private last: TrackPoint | null = null;
+  /** Each route's validity dates and hours, judged as the zone index judges them. */
+  private readonly schedules = new Map<string, Schedule>();
 
   constructor(
     private readonly config: DetectConfig["route"],
@@ -138,9 +141,14 @@ export class RouteWatch {
   /** The routes the truck must keep to at `atMs`. */
   private assignedRoutes(atMs: number): Zone[] {
     const ids = this.config.routeIds;
-    return this.zones.zones.filter(
-      (zone) => zone.kind === "route" && (ids.length === 0 || ids.includes(zone.id)) && zoneActiveAt(zone, atMs, this.timeZone),
-    );
+    const local = localTime(atMs, this.timeZone);
+    return this.zones.zones.filter((zone) => zone.kind === "route" && (ids.length === 0 || ids.includes(zone.id)) && this.schedule(zone).isActive(local));
+  }
+
+  private schedule(zone: Zone): Schedule {
+    let schedule = this.schedules.get(zone.id);
+    if (schedule === undefined) this.schedules.set(zone.id, (schedule = compileSchedule(zone)));
+    return schedule;
   }
 
   private permitted(point: TrackPoint, routes: Zone[], marginM: number): boolean {

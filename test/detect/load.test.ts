@@ -29,20 +29,20 @@ describe("weight window", () => {
 });
 
 describe("loads and unloads", () => {
-  it("is one load for forty buckets, completed when the weight settles, with start and end", () => {
+  it("is one load for eight excavator buckets, completed when the weight settles, with start and end", () => {
     const watch = new LoadWatch(config);
-    // Empty (15 t) for a minute, then a 500 kg bucket every 20 s for 40 buckets, then a rest.
-    const kgAt = (s: number) => (s < 60 ? 15_000 : 15_000 + 500 * Math.min(40, Math.floor((s - 60) / 20) + 1));
-    const changes = feed(watch, 60 + 800 + 120, kgAt);
+    // Empty (15 t) for 90 s, then a 2.5 t bucket every 40 s, then a rest.
+    const kgAt = (s: number) => (s < 90 ? 15_000 : 15_000 + 2500 * Math.min(8, Math.floor((s - 90) / 40) + 1));
+    const changes = feed(watch, 90 + 320 + 120, kgAt);
 
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ kind: "load", fromKg: 15_000, toKg: 35_000, startedAtMs: T0 + 60_000 });
+    expect(changes[0]).toMatchObject({ kind: "load", fromKg: 15_000, toKg: 35_000, startedAtMs: T0 + 90_000 });
   });
 
   it("is an unload when the weight drops and settles, and sees the body raised during it", () => {
     const watch = new LoadWatch(config);
-    const kgAt = (s: number) => (s < 60 ? 35_000 : s < 90 ? 35_000 - (s - 60) * 660 : 15_200);
-    const changes = feed(watch, 200, kgAt, (s) => ({ ...standing, bodyLift: s >= 60 && s < 95 }));
+    const kgAt = (s: number) => (s < 90 ? 35_000 : s < 120 ? 35_000 - (s - 90) * 660 : 15_200);
+    const changes = feed(watch, 250, kgAt, (s) => ({ ...standing, bodyLift: s >= 90 && s < 125 }));
 
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ kind: "unload", fromKg: 35_000, bodyLiftSeen: true, fixLost: false });
@@ -51,17 +51,17 @@ describe("loads and unloads", () => {
 
   it("completes a change when the truck drives off before the weight has settled for settleS", () => {
     const watch = new LoadWatch(config);
-    const kgAt = (s: number) => (s < 60 ? 35_000 : 15_000);
-    const changes = feed(watch, 90, kgAt, (s) => ({ ...standing, standing: s < 80 }));
+    const kgAt = (s: number) => (s < 90 ? 35_000 : 15_000);
+    const changes = feed(watch, 120, kgAt, (s) => ({ ...standing, standing: s < 110 }));
 
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ kind: "unload", endedAtMs: T0 + 80_000 });
+    expect(changes[0]).toMatchObject({ kind: "unload", endedAtMs: T0 + 110_000 });
   });
 
   it("raises nothing at a traffic light: the load shifts under braking and settles where it was", () => {
     const watch = new LoadWatch(config);
     const wobble = [0, 900, -700, 1200, -400, 300, -150, 80];
-    const kgAt = (s: number) => 35_000 + (s >= 60 && s < 60 + wobble.length ? wobble[s - 60]! : 0);
+    const kgAt = (s: number) => 35_000 + (s >= 90 && s < 90 + wobble.length ? wobble[s - 90]! : 0);
     expect(feed(watch, 200, kgAt)).toEqual([]);
   });
 
@@ -74,14 +74,14 @@ describe("loads and unloads", () => {
 
   it("ignores weight changes while the truck drives", () => {
     const watch = new LoadWatch(config);
-    const kgAt = (s: number) => (s < 60 ? 35_000 : 25_000);
-    expect(feed(watch, 200, kgAt, (s) => ({ ...standing, standing: s < 55 }))).toEqual([]);
+    const kgAt = (s: number) => (s < 90 ? 35_000 : 25_000);
+    expect(feed(watch, 250, kgAt, (s) => ({ ...standing, standing: s < 85 }))).toEqual([]);
   });
 
   it("marks a change during which the fix was missing", () => {
     const watch = new LoadWatch(config);
-    const kgAt = (s: number) => (s < 60 ? 35_000 : 15_000);
-    const changes = feed(watch, 200, kgAt, (s) => ({ ...standing, fixFresh: s < 70 }));
+    const kgAt = (s: number) => (s < 90 ? 35_000 : 15_000);
+    const changes = feed(watch, 250, kgAt, (s) => ({ ...standing, fixFresh: s < 100 }));
     expect(changes[0]).toMatchObject({ kind: "unload", fixLost: true });
   });
 });
