@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 describe("detection in the running agent", () => {
-  it("publishes an overspeed episode and an open antenna as alarms, and keeps its state on disk", async () => {
+  it("publishes an overspeed episode, an open antenna and a cut body-lift wire as alarms, and keeps its state on disk", async () => {
     const config = AgentConfigSchema.parse({
       truckId: "TRK-DETECT",
       dataDir: dataDir.path,
@@ -42,6 +42,8 @@ describe("detection in the running agent", () => {
       mqtt: { url: broker.url, reconnectMinMs: 100, reconnectMaxMs: 300 },
       outbox: { syncIntervalMs: 20 },
       detect: { speed: { defaultLimitKmh: 40, minDurationS: 2, clearDurationS: 2 } },
+      // The body-lift switch's value file is missing: a disconnected sensor.
+      inputs: { bodyLift: { path: join(dataDir.path, "body-lift") } },
     });
     agent = new Agent(config);
     await agent.start();
@@ -55,8 +57,12 @@ describe("detection in the running agent", () => {
     await gps.device!.write(`${sign("$GNTXT,01,01,02,ANTSTATUS=OPEN")}\r\n`);
     await gps.device!.write(driveEpoch(10, 20).map((s) => `${s}\r\n`).join(""));
 
-    await waitFor(() => broker.records("event").length >= 3, 5000, "three event records");
-    const events = broker.records("event").map((r) => r.body as { type: string; details: { phase?: string; reason?: string } });
+    await waitFor(() => broker.records("event").length >= 4, 5000, "four event records");
+    const all = broker.records("event").map((r) => r.body as { type: string; details: { phase?: string; reason?: string } });
+    expect(all.filter((e) => e.type === "sensor_fault").map((e) => e.details)).toEqual([
+      { reason: "input_disconnected", sensor: "bodyLift", detail: expect.stringContaining("body-lift"), context: expect.any(Object) },
+    ]);
+    const events = all.filter((e) => e.type !== "sensor_fault");
     expect(events.map((e) => [e.type, e.details.phase ?? e.details.reason])).toEqual([
       ["overspeed", "start"],
       ["overspeed", "end"],
