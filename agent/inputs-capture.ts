@@ -32,11 +32,15 @@ export function readInputsCapture(file: string): InputsChange[] {
       const where = `${file}:${i + 1}`;
       const { t, ...inputs } = parseLine(line, where);
       const atMs = typeof t === "string" ? Date.parse(t) : Number.NaN;
-      if (Number.isNaN(atMs)) throw invalid(where, `"t" must be an ISO-8601 time, found ${JSON.stringify(t)}`);
-      if (changes.length > 0 && atMs < changes.at(-1)!.atMs) throw invalid(where, "lines must be in time order");
+      if (Number.isNaN(atMs))
+        throw invalid(where, `"t" must be an ISO-8601 time, found ${JSON.stringify(t)}`);
+      if (changes.length > 0 && atMs < changes.at(-1)!.atMs)
+        throw invalid(where, "lines must be in time order");
       for (const [name, value] of Object.entries(inputs)) {
-        if (!(INPUT_NAMES as readonly string[]).includes(name)) throw invalid(where, `unknown input "${name}" (expected one of ${INPUT_NAMES.join(", ")})`);
-        if (typeof value !== "boolean") throw invalid(where, `${name} must be true or false, found ${JSON.stringify(value)}`);
+        if (!(INPUT_NAMES as readonly string[]).includes(name))
+          throw invalid(where, `unknown input "${name}" (expected one of ${INPUT_NAMES.join(", ")})`);
+        if (typeof value !== "boolean")
+          throw invalid(where, `${name} must be true or false, found ${JSON.stringify(value)}`);
       }
 
       state = { ...state, ...(inputs as InputState) };
@@ -48,7 +52,8 @@ export function readInputsCapture(file: string): InputsChange[] {
 function parseLine(line: string, where: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(line);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // reported below with the line
   }

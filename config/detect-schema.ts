@@ -30,16 +30,36 @@ const MotionSchema = z
       "s",
       "Speeds over this window decide whether the truck is stopped, slow or moving.",
     ),
-    stoppedSpeedKmh: option(kmh, 5, "km/h", "Stopped when no speed in the window exceeds this (or the ignition is off)."),
-    slowSpeedKmh: option(kmh, 10, "km/h", "Moving when the mean speed of the window exceeds this; slow in between."),
+    stoppedSpeedKmh: option(
+      kmh,
+      5,
+      "km/h",
+      "Stopped when no speed in the window exceeds this (or the ignition is off).",
+    ),
+    slowSpeedKmh: option(
+      kmh,
+      10,
+      "km/h",
+      "Moving when the mean speed of the window exceeds this; slow in between.",
+    ),
   })
   .strict()
   .superRefine(notAbove("stoppedSpeedKmh", "slowSpeedKmh"), once("stoppedSpeedKmh", "slowSpeedKmh"));
 
 const GnssSchema = z
   .object({
-    silentS: option(positiveSeconds, 30, "s", "A receiver that sends nothing for this long raises gnss_fault."),
-    trackGapS: option(positiveSeconds, 30, "s", "A fix lost at least this long while moving raises track_gap."),
+    silentS: option(
+      positiveSeconds,
+      30,
+      "s",
+      "A receiver that sends nothing for this long raises gnss_fault.",
+    ),
+    trackGapS: option(
+      positiveSeconds,
+      30,
+      "s",
+      "A fix lost at least this long while moving raises track_gap.",
+    ),
     trackGapDistanceM: option(
       metres,
       200,
@@ -51,11 +71,26 @@ const GnssSchema = z
 
 const SpeedSchema = z
   .object({
-    defaultLimitKmh: option(kmh, 60, "km/h", "Speed limit where no speed zone or route segment sets a lower one."),
+    defaultLimitKmh: option(
+      kmh,
+      60,
+      "km/h",
+      "Speed limit where no speed zone or route segment sets a lower one.",
+    ),
     toleranceKmh: option(kmh, 5, "km/h", "An overspeed episode starts above the limit plus this."),
     hysteresisKmh: option(kmh, 5, "km/h", "An episode ends only at or below the limit minus this."),
-    minDurationS: option(seconds, 5, "s", "Speed must stay above limit plus tolerance this long to start an episode; 0: one fix does."),
-    clearDurationS: option(seconds, 10, "s", "Speed must stay at or below limit minus hysteresis this long to end an episode."),
+    minDurationS: option(
+      seconds,
+      5,
+      "s",
+      "Speed must stay above limit plus tolerance this long to start an episode; 0: one fix does.",
+    ),
+    clearDurationS: option(
+      seconds,
+      10,
+      "s",
+      "Speed must stay at or below limit minus hysteresis this long to end an episode.",
+    ),
     preWarningKmh: optional(
       kmh,
       "Pre-warning margin: an overspeed_warning when speed stays above the limit minus this for minDurationS; unset: none.",
@@ -72,8 +107,18 @@ const SpeedSchema = z
 
 const ZonesSchema = z
   .object({
-    dwellS: option(seconds, 10, "s", "A zone is entered (or left) after the truck has been inside (or outside) it this long."),
-    hysteresisM: option(metres, 20, "m", "Leaving a zone means being this far beyond its edge, so drift at a boundary does not flap."),
+    dwellS: option(
+      seconds,
+      10,
+      "s",
+      "A zone is entered (or left) after the truck has been inside (or outside) it this long.",
+    ),
+    hysteresisM: option(
+      metres,
+      20,
+      "m",
+      "Leaving a zone means being this far beyond its edge, so drift at a boundary does not flap.",
+    ),
     stepM: option(
       z.number().min(1).max(1000),
       10,
@@ -91,7 +136,12 @@ const RouteSchema = z
       "",
       "Route zones assigned to the truck; empty: any route of the fleet. Routes with activeHours apply only in their hours.",
     ),
-    deviationS: option(seconds, 30, "s", "Outside every permitted corridor and site this long (and deviationM) raises route_deviation."),
+    deviationS: option(
+      seconds,
+      30,
+      "s",
+      "Outside every permitted corridor and site this long (and deviationM) raises route_deviation.",
+    ),
     deviationM: option(
       metres,
       200,
@@ -104,24 +154,52 @@ const RouteSchema = z
 const VehicleSchema = z
   .object({
     plate: optional(z.string().min(1), "Number plate, carried in trip records."),
-    permitId: optional(z.string().min(1), "Transport permit id, carried in trip records and outside_hours events."),
+    permitId: optional(
+      z.string().min(1),
+      "Transport permit id, carried in trip records and outside_hours events.",
+    ),
     permitHours: option(
       z.array(DailyHoursSchema),
       [],
       "",
-      "Local hours the permit allows loaded driving, e.g. [{\"from\":\"22:00\",\"to\":\"06:00\"}]; empty: no restriction.",
+      'Local hours the permit allows loaded driving, e.g. [{"from":"22:00","to":"06:00"}]; empty: no restriction.',
     ),
-    outsideHoursS: option(seconds, 60, "s", "Moving loaded outside every permit window this long raises outside_hours."),
+    outsideHoursS: option(
+      seconds,
+      60,
+      "s",
+      "Moving loaded outside every permit window this long raises outside_hours.",
+    ),
   })
   .strict();
 
 const LoadSchema = z
   .object({
-    emptyKg: option(kg, 0, "kg", "What the scale reads with the body empty: 0 for net weights, the tare for gross."),
+    emptyKg: option(
+      kg,
+      0,
+      "kg",
+      "What the scale reads with the body empty: 0 for net weights, the tare for gross.",
+    ),
     loadedMinKg: option(kg, 2000, "kg", "The truck counts as loaded at this much above emptyKg."),
-    loadMinKg: option(kg, 2000, "kg", "A settled net increase of at least this while stopped or slow is a load."),
-    unloadMinKg: option(kg, 2000, "kg", "A settled net decrease of at least this while stopped or slow is an unload."),
-    filterWindowS: option(positiveSeconds, 5, "s", "Weights are the median of this window (stable samples preferred), against vibration."),
+    loadMinKg: option(
+      kg,
+      2000,
+      "kg",
+      "A settled net increase of at least this while stopped or slow is a load.",
+    ),
+    unloadMinKg: option(
+      kg,
+      2000,
+      "kg",
+      "A settled net decrease of at least this while stopped or slow is an unload.",
+    ),
+    filterWindowS: option(
+      positiveSeconds,
+      5,
+      "s",
+      "Weights are the median of this window (stable samples preferred), against vibration.",
+    ),
     settleS: option(
       positiveSeconds,
       60,
@@ -135,9 +213,19 @@ const LoadSchema = z
       "s",
       "A load or unload must happen within this; a slower change is drift (temperature) and moves the reference silently.",
     ),
-    siteMarginM: option(metres, 30, "m", "GPS error margin: an unload or load this close to a site counts as in it."),
+    siteMarginM: option(
+      metres,
+      30,
+      "m",
+      "GPS error margin: an unload or load this close to a site counts as in it.",
+    ),
     spillMinKg: option(kg, 1000, "kg", "A loss of at least this while moving raises spill."),
-    spillHoldS: option(positiveSeconds, 60, "s", "A spill is judged on the interquartile mean of this window, so only a sustained loss counts."),
+    spillHoldS: option(
+      positiveSeconds,
+      60,
+      "s",
+      "A spill is judged on the interquartile mean of this window, so only a sustained loss counts.",
+    ),
     spillWindowS: option(positiveSeconds, 180, "s", "The spill loss must happen within this."),
     maxWeightKg: optional(
       kg,
@@ -145,7 +233,12 @@ const LoadSchema = z
       "kg",
     ),
     overloadS: option(seconds, 60, "s", "Weight above maxWeightKg this long raises overload."),
-    uncoveredS: option(seconds, 60, "s", "Load cover open while loaded and moving this long raises uncovered_transport."),
+    uncoveredS: option(
+      seconds,
+      60,
+      "s",
+      "Load cover open while loaded and moving this long raises uncovered_transport.",
+    ),
     scaleErrorS: option(seconds, 60, "s", "The scale reporting an error this long raises sensor_fault."),
   })
   .strict()

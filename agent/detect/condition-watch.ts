@@ -25,7 +25,13 @@ export class ConditionWatch {
   }
 
   /** One observation; `details` are computed only when the alarm is raised. */
-  update(atMs: number, active: boolean, cleared: boolean, where: LatLon | null, details: () => Record<string, unknown>): AgentEvent | null {
+  update(
+    atMs: number,
+    active: boolean,
+    cleared: boolean,
+    where: LatLon | null,
+    details: () => Record<string, unknown>,
+  ): AgentEvent | null {
     if (this.state.update(atMs, active, cleared) !== "start") return null;
     const startedAtMs = this.state.startedAtMs!;
     return {

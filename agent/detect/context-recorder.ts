@@ -25,7 +25,6 @@ interface Stamped<T> {
   row: T;
 }
 
-
 export class ContextRecorder {
   private fixes: Array<Stamped<[number | null, number | null, number | null, 0 | 1]>> = [];
   private weights: Array<Stamped<[number, 0 | 1]>> = [];
@@ -46,7 +45,8 @@ export class ContextRecorder {
 
   fix(fix: Fix, atMs: number): void {
     const speed = fix.speedKmh === null ? null : round1(fix.speedKmh);
-    const [lat, lon] = fix.lat === null || fix.lon === null ? [null, null] : [roundDeg(fix.lat), roundDeg(fix.lon)];
+    const [lat, lon] =
+      fix.lat === null || fix.lon === null ? [null, null] : [roundDeg(fix.lat), roundDeg(fix.lon)];
     this.fixes.push({ atMs, row: [lat, lon, speed, fix.valid ? 1 : 0] });
     this.trim(this.fixes, atMs);
   }

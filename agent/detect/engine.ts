@@ -91,7 +91,11 @@ export class DetectionEngine {
     this.loads = new LoadDetectors(c.load, setup.zones, c.speed.maxFixGapS);
     this.uncovered = new ConditionWatch("uncovered_transport", c.load.uncoveredS, c.speed.maxFixGapS);
     this.outsideHours = new ConditionWatch("outside_hours", c.vehicle.outsideHoursS, c.speed.maxFixGapS);
-    const identity: TripIdentity = { truckId: setup.truckId, plate: c.vehicle.plate ?? null, permitId: c.vehicle.permitId ?? null };
+    const identity: TripIdentity = {
+      truckId: setup.truckId,
+      plate: c.vehicle.plate ?? null,
+      permitId: c.vehicle.permitId ?? null,
+    };
     this.trip = new TripBuilder(identity);
     this.restore();
   }
@@ -171,7 +175,12 @@ export class DetectionEngine {
     for (const event of this.overspeed.offer(point)) this.emit(event);
 
     const moving = this.motion.current !== "stopped";
-    const points = resample(continuous ? previous : null, point, this.config.zones.stepM, this.config.gnss.trackGapS);
+    const points = resample(
+      continuous ? previous : null,
+      point,
+      this.config.zones.stepM,
+      this.config.gnss.trackGapS,
+    );
     points.forEach((p, i) => {
       const unbroken = continuous || i > 0;
       for (const event of this.presence?.offer(p, unbroken, moving) ?? []) this.emit(event);
@@ -227,11 +236,18 @@ export class DetectionEngine {
     const siteId = (details.siteId as string | null | undefined) ?? null;
     const atMs = Date.parse(event.endedAt ?? event.startedAt);
 
-    if (LOAD_EVENTS.has(event.type)) this.trip.load(Date.parse(event.startedAt), siteId, details.amountKg as number);
+    if (LOAD_EVENTS.has(event.type))
+      this.trip.load(Date.parse(event.startedAt), siteId, details.amountKg as number);
     if (event.type === "route_return") this.trip.offRoute((details.offRouteS as number) * 1000);
     if (!UNLOAD_EVENTS.has(event.type)) return;
 
-    const trip = this.trip.unload(event.type, atMs, siteId, details.amountKg as number, this.route?.deviationSinceMs ?? null);
+    const trip = this.trip.unload(
+      event.type,
+      atMs,
+      siteId,
+      details.amountKg as number,
+      this.route?.deviationSinceMs ?? null,
+    );
     if (trip !== null) this.output.trip(trip, event.endedAt ?? event.startedAt);
   }
 

@@ -86,16 +86,27 @@ export class LoadDetectors {
     }
 
     const fixFresh = here.position !== null && atMs - here.position.atMs <= this.maxFixGapS * 1000;
-    const change = this.loads.offer(atMs, kg, { standing: here.motion !== "moving", bodyLift: here.bodyLift === true, position: here.position, fixFresh });
+    const change = this.loads.offer(atMs, kg, {
+      standing: here.motion !== "moving",
+      bodyLift: here.bodyLift === true,
+      position: here.position,
+      fixFresh,
+    });
     if (change !== null) events.push(this.changeEvent(change, here));
 
     const max = this.config.maxWeightKg;
     if (max !== undefined) {
-      const over = this.overload.update(atMs, kg > max, kg <= max - this.config.settleKg, here.position, () => ({
-        weightKg: Math.round(kg),
-        maxWeightKg: max,
-        overKg: Math.round(kg - max),
-      }));
+      const over = this.overload.update(
+        atMs,
+        kg > max,
+        kg <= max - this.config.settleKg,
+        here.position,
+        () => ({
+          weightKg: Math.round(kg),
+          maxWeightKg: max,
+          overKg: Math.round(kg - max),
+        }),
+      );
       if (over !== null) events.push(over);
     }
     return events;
@@ -114,14 +125,23 @@ export class LoadDetectors {
 
     if (change.kind === "unload" && here.bodyLift !== undefined && !change.bodyLiftSeen) {
       // The switch is fitted and never said raised: either it is broken or the weight is wrong.
-      return this.event("sensor_fault", "alarm", change, { reason: "weight_drop_without_body_lift", sensor: "bodyLift", ...base });
+      return this.event("sensor_fault", "alarm", change, {
+        reason: "weight_drop_without_body_lift",
+        sensor: "bodyLift",
+        ...base,
+      });
     }
 
     const verdict =
       change.kind === "load"
         ? classifyLoad(this.zones, where, change.startedAtMs, this.config.siteMarginM)
         : classifyUnload(this.zones, where, change.startedAtMs, this.config.siteMarginM);
-    const severity = verdict.type === "illegal_dump" || verdict.type === "unauthorized_load" ? "alarm" : verdict.type === "unload_at_origin" ? "warning" : "info";
+    const severity =
+      verdict.type === "illegal_dump" || verdict.type === "unauthorized_load"
+        ? "alarm"
+        : verdict.type === "unload_at_origin"
+          ? "warning"
+          : "info";
     const bodyLift = here.bodyLift === undefined ? {} : { bodyLiftSeen: change.bodyLiftSeen };
     return this.event(verdict.type, severity, change, { ...base, ...verdict.details, ...bodyLift });
   }
@@ -143,7 +163,12 @@ export class LoadDetectors {
     };
   }
 
-  private event(type: string, severity: AgentEvent["severity"], change: WeightChange, details: Record<string, unknown>): AgentEvent {
+  private event(
+    type: string,
+    severity: AgentEvent["severity"],
+    change: WeightChange,
+    details: Record<string, unknown>,
+  ): AgentEvent {
     const where = change.position;
     return {
       type,
@@ -163,7 +188,12 @@ export class LoadDetectors {
       startedAt: iso(startedAtMs),
       lat: where === null ? null : roundDeg(where.lat),
       lon: where === null ? null : roundDeg(where.lon),
-      details: { amountKg: Math.round(fromKg - toKg), fromKg: Math.round(fromKg), toKg: Math.round(toKg), holdS: this.config.spillHoldS },
+      details: {
+        amountKg: Math.round(fromKg - toKg),
+        fromKg: Math.round(fromKg),
+        toKg: Math.round(toKg),
+        holdS: this.config.spillHoldS,
+      },
     };
   }
 }

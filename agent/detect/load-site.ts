@@ -22,8 +22,14 @@ export interface SiteVerdict {
   details: Record<string, unknown>;
 }
 
-export function classifyUnload(zones: ZoneIndex | null, where: Position | null, atMs: number, marginM: number): SiteVerdict {
-  if (!hasKind(zones, "disposal_site") || where === null) return { type: "unload", details: { classified: false, siteId: null } };
+export function classifyUnload(
+  zones: ZoneIndex | null,
+  where: Position | null,
+  atMs: number,
+  marginM: number,
+): SiteVerdict {
+  if (!hasKind(zones, "disposal_site") || where === null)
+    return { type: "unload", details: { classified: false, siteId: null } };
 
   const disposal = nearestWithin(zones!, where, atMs, marginM, "disposal_site");
   if (disposal !== null) return { type: "unload", details: siteDetails(disposal, marginM) };
@@ -43,8 +49,14 @@ export function classifyUnload(zones: ZoneIndex | null, where: Position | null, 
   };
 }
 
-export function classifyLoad(zones: ZoneIndex | null, where: Position | null, atMs: number, marginM: number): SiteVerdict {
-  if (!hasKind(zones, "loading_site") || where === null) return { type: "load", details: { classified: false, siteId: null } };
+export function classifyLoad(
+  zones: ZoneIndex | null,
+  where: Position | null,
+  atMs: number,
+  marginM: number,
+): SiteVerdict {
+  if (!hasKind(zones, "loading_site") || where === null)
+    return { type: "load", details: { classified: false, siteId: null } };
 
   const site = nearestWithin(zones!, where, atMs, marginM, "loading_site");
   if (site !== null) return { type: "load", details: siteDetails(site, marginM) };
@@ -65,9 +77,18 @@ function hasKind(zones: ZoneIndex | null, kind: ZoneKind): boolean {
   return zones !== null && zones.zones.some((zone) => zone.kind === kind);
 }
 
-function nearestWithin(zones: ZoneIndex, where: Position, atMs: number, marginM: number, kind: ZoneKind): ZoneHit | null {
+function nearestWithin(
+  zones: ZoneIndex,
+  where: Position,
+  atMs: number,
+  marginM: number,
+  kind: ZoneKind,
+): ZoneHit | null {
   const hits = zones.containing(where.lon, where.lat, atMs, marginM).filter((hit) => hit.zone.kind === kind);
-  return hits.reduce<ZoneHit | null>((best, hit) => (best === null || hit.distanceM < best.distanceM ? hit : best), null);
+  return hits.reduce<ZoneHit | null>(
+    (best, hit) => (best === null || hit.distanceM < best.distanceM ? hit : best),
+    null,
+  );
 }
 
 function siteDetails(hit: ZoneHit, marginM: number): Record<string, unknown> {

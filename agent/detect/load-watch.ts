@@ -79,7 +79,12 @@ export class LoadWatch {
     }
     if (this.change === null) {
       if (standing && Math.abs(kg - this.baseKg) > this.config.settleKg) {
-        this.change = { startedAtMs: atMs, position: here.position, bodyLiftSeen: bodyLift, fixLost: !here.fixFresh };
+        this.change = {
+          startedAtMs: atMs,
+          position: here.position,
+          bodyLiftSeen: bodyLift,
+          fixLost: !here.fixFresh,
+        };
       }
       return null;
     }

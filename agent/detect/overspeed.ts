@@ -54,11 +54,19 @@ export class OverspeedDetector {
     private readonly zones: ZoneIndex | null,
   ) {
     const maxGapMs = config.maxFixGapS * 1000;
-    this.episode = new Sustained({ startAfterMs: config.minDurationS * 1000, endAfterMs: config.clearDurationS * 1000, maxGapMs });
+    this.episode = new Sustained({
+      startAfterMs: config.minDurationS * 1000,
+      endAfterMs: config.clearDurationS * 1000,
+      maxGapMs,
+    });
     this.warning =
       config.preWarningKmh === undefined
         ? null
-        : new Sustained({ startAfterMs: config.minDurationS * 1000, endAfterMs: config.clearDurationS * 1000, maxGapMs });
+        : new Sustained({
+            startAfterMs: config.minDurationS * 1000,
+            endAfterMs: config.clearDurationS * 1000,
+            maxGapMs,
+          });
   }
 
   get inEpisode(): boolean {
@@ -92,7 +100,15 @@ export class OverspeedDetector {
   restore(snapshot: OverspeedSnapshot): void {
     this.episode.reopen(snapshot.startedAtMs);
     const start = { atMs: snapshot.startedAtMs, ...snapshot.start, speedKmh: snapshot.maxSpeedKmh };
-    this.stats = { start, last: start, limit: snapshot.limit, maxSpeedKmh: snapshot.maxSpeedKmh, speedTimeSum: 0, durationMs: 0, distanceM: 0 };
+    this.stats = {
+      start,
+      last: start,
+      limit: snapshot.limit,
+      maxSpeedKmh: snapshot.maxSpeedKmh,
+      speedTimeSum: 0,
+      durationMs: 0,
+      distanceM: 0,
+    };
   }
 
   /** Keeps the figures of the run or episode in progress; freezes them where the speed came back under. */
@@ -103,9 +119,18 @@ export class OverspeedDetector {
       return;
     }
 
-    const runStartsHere = e.runSinceMs === point.atMs || (transition === "start" && e.startedAtMs === point.atMs);
+    const runStartsHere =
+      e.runSinceMs === point.atMs || (transition === "start" && e.startedAtMs === point.atMs);
     if (this.stats === null || (!e.open && runStartsHere)) {
-      this.stats = { start: point, last: point, limit: here, maxSpeedKmh: point.speedKmh, speedTimeSum: 0, durationMs: 0, distanceM: 0 };
+      this.stats = {
+        start: point,
+        last: point,
+        limit: here,
+        maxSpeedKmh: point.speedKmh,
+        speedTimeSum: 0,
+        durationMs: 0,
+        distanceM: 0,
+      };
     } else {
       this.add(this.stats, point, over ? here : null);
     }
@@ -185,7 +210,11 @@ export class OverspeedDetector {
       startedAt: iso(this.warning.startedAtMs!),
       lat: roundDeg(point.lat),
       lon: roundDeg(point.lon),
-      details: { ...this.limitDetails(here), marginKmh: this.config.preWarningKmh, speedKmh: round1(point.speedKmh) },
+      details: {
+        ...this.limitDetails(here),
+        marginKmh: this.config.preWarningKmh,
+        speedKmh: round1(point.speedKmh),
+      },
     };
   }
 }

@@ -8,7 +8,12 @@ import { between, distanceM } from "./geo.js";
 import type { TrackPoint } from "./track-point.js";
 
 /** The points to judge for `to`: interpolated ones every `stepM` from `from`, then `to` itself. */
-export function resample(from: TrackPoint | null, to: TrackPoint, stepM: number, maxGapS: number): TrackPoint[] {
+export function resample(
+  from: TrackPoint | null,
+  to: TrackPoint,
+  stepM: number,
+  maxGapS: number,
+): TrackPoint[] {
   if (from === null || to.atMs - from.atMs > maxGapS * 1000) return [to];
   const gapM = distanceM(from, to);
   const steps = Math.ceil(gapM / stepM);

@@ -61,7 +61,12 @@ export class RouteWatch {
   }
 
   snapshot(): RouteSnapshot {
-    return { deviating: this.deviating, offSinceMs: this.offSinceMs, offAt: this.offAt, offDistanceM: this.offDistanceM };
+    return {
+      deviating: this.deviating,
+      offSinceMs: this.offSinceMs,
+      offAt: this.offAt,
+      offDistanceM: this.offDistanceM,
+    };
   }
 
   restore(snapshot: RouteSnapshot): void {
@@ -142,7 +147,12 @@ export class RouteWatch {
   private assignedRoutes(atMs: number): Zone[] {
     const ids = this.config.routeIds;
     const local = localTime(atMs, this.timeZone);
-    return this.zones.zones.filter((zone) => zone.kind === "route" && (ids.length === 0 || ids.includes(zone.id)) && this.schedule(zone).isActive(local));
+    return this.zones.zones.filter(
+      (zone) =>
+        zone.kind === "route" &&
+        (ids.length === 0 || ids.includes(zone.id)) &&
+        this.schedule(zone).isActive(local),
+    );
   }
 
   private schedule(zone: Zone): Schedule {
@@ -155,7 +165,10 @@ export class RouteWatch {
     const ids = new Set(routes.map((route) => route.id));
     return this.zones
       .containing(point.lon, point.lat, point.atMs, marginM)
-      .some((hit) => ids.has(hit.zone.id) || hit.zone.kind === "loading_site" || hit.zone.kind === "disposal_site");
+      .some(
+        (hit) =>
+          ids.has(hit.zone.id) || hit.zone.kind === "loading_site" || hit.zone.kind === "disposal_site",
+      );
   }
 
   /** Metres beyond the nearest assigned corridor; null when the nearest route is not an assigned one. */

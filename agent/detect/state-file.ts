@@ -33,7 +33,11 @@ export class DetectStateFile {
     try {
       text = readFileSync(this.path, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") log.warn({ err: (error as Error).message, path: this.path }, "detector state unreadable; starting fresh");
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        log.warn(
+          { err: (error as Error).message, path: this.path },
+          "detector state unreadable; starting fresh",
+        );
       return null;
     }
     try {

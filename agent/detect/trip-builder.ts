@@ -42,7 +42,16 @@ export class TripBuilder {
       this.trip.loadedKg += netKg;
       return;
     }
-    this.trip = { startedAtMs: atMs, originSiteId, loadedKg: netKg, distanceM: 0, maxSpeedKmh: 0, offRouteMs: 0, violationIds: [], last: null };
+    this.trip = {
+      startedAtMs: atMs,
+      originSiteId,
+      loadedKg: netKg,
+      distanceM: 0,
+      maxSpeedKmh: 0,
+      offRouteMs: 0,
+      violationIds: [],
+      last: null,
+    };
   }
 
   /** A gated fix; `continuous` false after a loss of fix (the gap's distance is still the truck's). */
@@ -64,12 +73,19 @@ export class TripBuilder {
   }
 
   /** Closes the trip; null when none was open (unloading what was loaded before the agent ran). */
-  unload(endType: string, atMs: number, destinationSiteId: string | null, unloadedKg: number, openDeviationSinceMs: number | null): Record<string, unknown> | null {
+  unload(
+    endType: string,
+    atMs: number,
+    destinationSiteId: string | null,
+    unloadedKg: number,
+    openDeviationSinceMs: number | null,
+  ): Record<string, unknown> | null {
     const trip = this.trip;
     if (trip === null) return null;
     this.trip = null;
 
-    const openOffRouteMs = openDeviationSinceMs === null ? 0 : atMs - Math.max(openDeviationSinceMs, trip.startedAtMs);
+    const openOffRouteMs =
+      openDeviationSinceMs === null ? 0 : atMs - Math.max(openDeviationSinceMs, trip.startedAtMs);
     return {
       truckId: this.identity.truckId,
       plate: this.identity.plate,

@@ -81,7 +81,12 @@ export class ZonePresence {
   }
 
   snapshot(): PresenceSnapshot {
-    return { inside: this.insideZones().map((zone) => ({ zoneId: zone.id, enteredAtMs: this.presence.get(zone.id)!.enteredAtMs })) };
+    return {
+      inside: this.insideZones().map((zone) => ({
+        zoneId: zone.id,
+        enteredAtMs: this.presence.get(zone.id)!.enteredAtMs,
+      })),
+    };
   }
 
   restore(snapshot: PresenceSnapshot): void {
@@ -94,7 +99,9 @@ export class ZonePresence {
 
   private hits(point: TrackPoint, marginM: number): Map<string, Zone> {
     const found = this.zones.containing(point.lon, point.lat, point.atMs, marginM);
-    return new Map(found.filter((hit) => WATCHED.includes(hit.zone.kind)).map((hit) => [hit.zone.id, hit.zone]));
+    return new Map(
+      found.filter((hit) => WATCHED.includes(hit.zone.kind)).map((hit) => [hit.zone.id, hit.zone]),
+    );
   }
 
   private judgeEnter(p: Presence, point: TrackPoint, isInside: boolean, moving: boolean): AgentEvent | null {
@@ -121,7 +128,8 @@ export class ZonePresence {
     if (!this.dwelt(p, point, moving, true)) return null;
 
     const event = this.event(p, "zone_exit");
-    event.details!.insideS = p.enteredAtMs === null ? null : round1((p.pendingSinceMs! - p.enteredAtMs) / 1000);
+    event.details!.insideS =
+      p.enteredAtMs === null ? null : round1((p.pendingSinceMs! - p.enteredAtMs) / 1000);
     this.presence.delete(p.zone.id);
     return event;
   }
@@ -148,7 +156,8 @@ export class ZonePresence {
       const angle = (i * Math.PI) / 4;
       const lat = point.lat + degLat * Math.cos(angle);
       const lon = point.lon + degLon * Math.sin(angle);
-      if (!this.zones.containing(lon, lat, point.atMs, 0).some((hit) => hit.zone.id === zone.id)) return false;
+      if (!this.zones.containing(lon, lat, point.atMs, 0).some((hit) => hit.zone.id === zone.id))
+        return false;
     }
     return true;
   }
@@ -173,5 +182,13 @@ export class ZonePresence {
 }
 
 function blank(zone: Zone): Presence {
-  return { zone, inside: false, pendingSinceMs: null, pendingAt: null, pendingMoved: false, initial: false, enteredAtMs: null };
+  return {
+    zone,
+    inside: false,
+    pendingSinceMs: null,
+    pendingAt: null,
+    pendingMoved: false,
+    initial: false,
+    enteredAtMs: null,
+  };
 }

@@ -12,7 +12,9 @@ import { detectConfig, fix, weight } from "./helpers.js";
 
 /** The scenario world's zones, straight into the index (the loader is tested on its own). */
 function worldIndex(ids: string[], overrides: Record<string, Record<string, unknown>> = {}): ZoneIndex {
-  const zones = zoneFile(ids, overrides).features.map((f) => ({ ...f.properties, geometry: f.geometry }) as Zone);
+  const zones = zoneFile(ids, overrides).features.map(
+    (f) => ({ ...f.properties, geometry: f.geometry }) as Zone,
+  );
   return buildZoneIndex(zones, { timeZone: "Asia/Shanghai" });
 }
 
@@ -22,11 +24,20 @@ interface Run {
   trips: Array<Record<string, unknown>>;
 }
 
-function start(zones: ZoneIndex, options: { stateFile?: DetectStateFile; detect?: Record<string, unknown> } = {}): Run {
+function start(
+  zones: ZoneIndex,
+  options: { stateFile?: DetectStateFile; detect?: Record<string, unknown> } = {},
+): Run {
   const run: Run = { engine: null as unknown as DetectionEngine, events: [], trips: [] };
   let seq = 0;
   run.engine = new DetectionEngine(
-    { config: detectConfig(options.detect), zones, timeZone: "Asia/Shanghai", truckId: "T1", stateFile: options.stateFile ?? null },
+    {
+      config: detectConfig(options.detect),
+      zones,
+      timeZone: "Asia/Shanghai",
+      truckId: "T1",
+      stateFile: options.stateFile ?? null,
+    },
     {
       event: (event) => {
         run.events.push(event);
@@ -39,7 +50,14 @@ function start(zones: ZoneIndex, options: { stateFile?: DetectStateFile; detect?
 }
 
 /** Parked at (eastM, northM) from `from` to `to` s, a fix and two weights a second. */
-function park(run: Run, from: number, to: number, eastM: number, northM: number, kgAt: (s: number) => number): void {
+function park(
+  run: Run,
+  from: number,
+  to: number,
+  eastM: number,
+  northM: number,
+  kgAt: (s: number) => number,
+): void {
   for (let s = from; s < to; s++) {
     run.engine.onFix(fix(s, { eastM, northM }), true);
     run.engine.onWeight(weight(s, kgAt(s)));
@@ -48,7 +66,15 @@ function park(run: Run, from: number, to: number, eastM: number, northM: number,
 }
 
 /** Driving north along x = eastM at `speedKmh` from `fromNorthM`, one fix every `everyS`. */
-function driveNorth(run: Run, from: number, seconds: number, eastM: number, fromNorthM: number, speedKmh: number, everyS = 1): number {
+function driveNorth(
+  run: Run,
+  from: number,
+  seconds: number,
+  eastM: number,
+  fromNorthM: number,
+  speedKmh: number,
+  everyS = 1,
+): number {
   let northM = fromNorthM;
   for (let s = from; s < from + seconds; s += everyS) {
     run.engine.onFix(fix(s, { eastM, northM, speedKmh }), true);
@@ -65,7 +91,10 @@ function driveTo(run: Run, from: number, points: Array<[number, number]>, speedK
     const legM = Math.hypot(tx - x, ty - y);
     const steps = Math.max(1, Math.round(legM / (speedKmh / 3.6)));
     for (let i = 1; i <= steps; i++) {
-      run.engine.onFix(fix(second++, { eastM: x + ((tx - x) * i) / steps, northM: y + ((ty - y) * i) / steps, speedKmh }), true);
+      run.engine.onFix(
+        fix(second++, { eastM: x + ((tx - x) * i) / steps, northM: y + ((ty - y) * i) / steps, speedKmh }),
+        true,
+      );
     }
     [x, y] = [tx, ty];
   }
@@ -98,7 +127,16 @@ describe("detection engine", () => {
 
     const before = start(zones, { stateFile: state });
     park(before, 0, 400, 0, 0, (s) => (s < 60 ? 15_000 : s < 160 ? 15_000 + (s - 60) * 200 : 35_000));
-    const arrived = driveTo(before, 400, [[0, 0], [1500, 0], [1500, 1560]], 50);
+    const arrived = driveTo(
+      before,
+      400,
+      [
+        [0, 0],
+        [1500, 0],
+        [1500, 1560],
+      ],
+      50,
+    );
     park(before, arrived, arrived + 30, 1500, 1560, () => 35_000);
     expect(types(before.events)).toEqual(["load", "zone_exit", "zone_enter"]);
     const saved = JSON.parse(readFileSync(state.path, "utf8"));
@@ -108,11 +146,20 @@ describe("detection engine", () => {
     // The agent restarts where it stood; it tips there.
     const after = start(zones, { stateFile: state });
     const t = arrived + 100;
-    park(after, t, t + 200, 1500, 1560, (s) => (s < t + 60 ? 35_000 : s < t + 100 ? 35_000 - (s - t - 60) * 500 : 15_000));
+    park(after, t, t + 200, 1500, 1560, (s) =>
+      s < t + 60 ? 35_000 : s < t + 100 ? 35_000 - (s - t - 60) * 500 : 15_000,
+    );
 
     expect(types(after.events)).toEqual(["unload"]);
     expect(after.events[0]!.details).toMatchObject({ siteId: "DUMP-B", amountKg: 20_000 });
-    expect(after.trips).toEqual([expect.objectContaining({ originSiteId: "SITE-A", destinationSiteId: "DUMP-B", loadedKg: 20_000, unloadedKg: 20_000 })]);
+    expect(after.trips).toEqual([
+      expect.objectContaining({
+        originSiteId: "SITE-A",
+        destinationSiteId: "DUMP-B",
+        loadedKg: 20_000,
+        unloadedKg: 20_000,
+      }),
+    ]);
   });
 
   it("does not re-announce a zone after a long loss of fix inside it", () => {
@@ -131,8 +178,25 @@ describe("detection engine", () => {
     const run = start(worldIndex(["SITE-A", "DUMP-B"]));
     park(run, 0, 300, 0, 0, (s) => (s < 60 ? 15_000 : s < 160 ? 15_000 + (s - 60) * 200 : 35_000));
     // Out of the pit at 80 km/h against the default 60, then on to the disposal site at 50.
-    let t = driveTo(run, 300, [[0, 0], [900, 0]], 80);
-    t = driveTo(run, t, [[900, 0], [1500, 0], [1500, 1560]], 50);
+    let t = driveTo(
+      run,
+      300,
+      [
+        [0, 0],
+        [900, 0],
+      ],
+      80,
+    );
+    t = driveTo(
+      run,
+      t,
+      [
+        [900, 0],
+        [1500, 0],
+        [1500, 1560],
+      ],
+      50,
+    );
 
     const overspeed = run.events.find((e) => e.type === "overspeed" && e.details!.phase === "start")!;
     const context = overspeed.details!.context as { from: string; fixes: unknown[][]; weights: unknown[][] };
@@ -141,8 +205,17 @@ describe("detection engine", () => {
     expect(context.weights).toHaveLength(40);
     expect(context.fixes[0]).toEqual([0, expect.any(Number), expect.any(Number), 0, 1]);
 
-    park(run, t, t + 200, 1500, 1560, (s) => (s < t + 50 ? 35_000 : s < t + 90 ? 35_000 - (s - t - 50) * 500 : 15_000));
-    expect(types(run.events)).toEqual(["load", "overspeed", "zone_exit", "overspeed", "zone_enter", "unload"]);
+    park(run, t, t + 200, 1500, 1560, (s) =>
+      s < t + 50 ? 35_000 : s < t + 90 ? 35_000 - (s - t - 50) * 500 : 15_000,
+    );
+    expect(types(run.events)).toEqual([
+      "load",
+      "overspeed",
+      "zone_exit",
+      "overspeed",
+      "zone_enter",
+      "unload",
+    ]);
     expect(run.trips[0]!.violationIds).toEqual(["T1:2", "T1:4"]);
   });
 });

@@ -9,7 +9,10 @@ import { T0, detectConfig, drive, point } from "./helpers.js";
 describe("antenna reports", () => {
   it("reads u-blox, CASIC, MediaTek and ST Teseo antenna sentences, checksum first", () => {
     // The u-blox integration manual's own lines (ZED-F9K, MIA-M10Q).
-    expect(antennaReportOf("$GNTXT,01,01,02,ANTSTATUS=OPEN*35")).toEqual({ status: "open", sentence: "$GNTXT,01,01,02,ANTSTATUS=OPEN*35" });
+    expect(antennaReportOf("$GNTXT,01,01,02,ANTSTATUS=OPEN*35")).toEqual({
+      status: "open",
+      sentence: "$GNTXT,01,01,02,ANTSTATUS=OPEN*35",
+    });
     expect(antennaReportOf("$GNTXT,01,01,02,ANTSTATUS=SHORT*73")?.status).toBe("short");
     expect(antennaReportOf("$GNTXT,01,01,02,ANTSTATUS=OK*25")?.status).toBe("ok");
     expect(antennaReportOf(sign("$GPTXT,01,01,01,ANTENNA OPEN"))?.status).toBe("open");
@@ -37,10 +40,17 @@ describe("gnss_fault", () => {
     const open = { status: "open" as const, sentence: "$GNTXT,01,01,02,ANTSTATUS=OPEN*35" };
 
     const first = watch.antenna(open, T0, where);
-    expect(first).toMatchObject({ type: "gnss_fault", severity: "alarm", lat: 31.2, details: { reason: "antenna_open", sentence: open.sentence } });
+    expect(first).toMatchObject({
+      type: "gnss_fault",
+      severity: "alarm",
+      lat: 31.2,
+      details: { reason: "antenna_open", sentence: open.sentence },
+    });
     expect(watch.antenna(open, T0 + 1000, where)).toBeNull();
     expect(watch.antenna({ status: "ok", sentence: "" }, T0 + 2000, where)).toBeNull();
-    expect(watch.antenna({ status: "short", sentence: "" }, T0 + 3000, where)?.details).toMatchObject({ reason: "antenna_short" });
+    expect(watch.antenna({ status: "short", sentence: "" }, T0 + 3000, where)?.details).toMatchObject({
+      reason: "antenna_short",
+    });
   });
 
   it("sees a silent receiver by its own clock jumping between epochs, and live by the watchdog, once", () => {
@@ -72,7 +82,12 @@ describe("track_gap", () => {
 
     const after = point(64, 40, 800);
     const event = watch.offer(after, "moving");
-    expect(event).toMatchObject({ type: "track_gap", severity: "alarm", startedAt: "2026-03-02T08:00:04.000Z", endedAt: "2026-03-02T08:01:04.000Z" });
+    expect(event).toMatchObject({
+      type: "track_gap",
+      severity: "alarm",
+      startedAt: "2026-03-02T08:00:04.000Z",
+      endedAt: "2026-03-02T08:01:04.000Z",
+    });
     expect(event!.details).toMatchObject({ durationS: 60, movingBefore: true });
     // The last fix before lay 4 s × 40 km/h east of the start; the first after, 800 m.
     expect(event!.details!.distanceM).toBeCloseTo(800 - 4 * (40 / 3.6), -1);
@@ -88,7 +103,10 @@ describe("track_gap", () => {
   it("raises for a truck that stood when the fix went but reappears far away", () => {
     const watch = new TrackGapWatch(gnss);
     watch.offer(point(0, 0), "stopped");
-    expect(watch.offer(point(300, 0, 2000), "stopped")?.details).toMatchObject({ movingBefore: false, distanceM: expect.closeTo(2000, -1) });
+    expect(watch.offer(point(300, 0, 2000), "stopped")?.details).toMatchObject({
+      movingBefore: false,
+      distanceM: expect.closeTo(2000, -1),
+    });
   });
 });
 

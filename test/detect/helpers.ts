@@ -12,7 +12,10 @@ const M_PER_DEG_LAT = 111_320;
 
 /** A position `eastM`, `northM` metres from (LAT0, LON0). */
 export function at(eastM: number, northM = 0): { lat: number; lon: number } {
-  return { lat: LAT0 + northM / M_PER_DEG_LAT, lon: LON0 + eastM / (M_PER_DEG_LAT * Math.cos((LAT0 * Math.PI) / 180)) };
+  return {
+    lat: LAT0 + northM / M_PER_DEG_LAT,
+    lon: LON0 + eastM / (M_PER_DEG_LAT * Math.cos((LAT0 * Math.PI) / 180)),
+  };
 }
 
 export function detectConfig(overrides: Record<string, unknown> = {}): DetectConfig {
@@ -32,7 +35,10 @@ export function drive(speedsKmh: number[], startSecond = 0, startEastM = 0): Tra
   });
 }
 
-export function fix(second: number, options: { speedKmh?: number; eastM?: number; northM?: number; valid?: boolean } = {}): Fix {
+export function fix(
+  second: number,
+  options: { speedKmh?: number; eastM?: number; northM?: number; valid?: boolean } = {},
+): Fix {
   const valid = options.valid ?? true;
   const where = at(options.eastM ?? 0, options.northM ?? 0);
   const time = new Date(T0 + second * 1000).toISOString();
@@ -55,7 +61,11 @@ export function fix(second: number, options: { speedKmh?: number; eastM?: number
   };
 }
 
-export function weight(second: number, weightKg: number, options: { stable?: boolean; error?: boolean } = {}): WeightSample {
+export function weight(
+  second: number,
+  weightKg: number,
+  options: { stable?: boolean; error?: boolean } = {},
+): WeightSample {
   return {
     time: new Date(T0 + second * 1000).toISOString(),
     weightKg,

@@ -9,7 +9,13 @@ const config = detectConfig().load;
 const standing: ReadingSituation = { standing: true, bodyLift: false, position: null, fixFresh: true };
 
 /** Feeds one weight a second (each a function of the second) and collects completed changes. */
-function feed(watch: LoadWatch, seconds: number, kgAt: (s: number) => number, here: (s: number) => ReadingSituation = () => standing, from = 0): WeightChange[] {
+function feed(
+  watch: LoadWatch,
+  seconds: number,
+  kgAt: (s: number) => number,
+  here: (s: number) => ReadingSituation = () => standing,
+  from = 0,
+): WeightChange[] {
   const changes: WeightChange[] = [];
   for (let s = from; s < from + seconds; s++) {
     const change = watch.offer(T0 + s * 1000, kgAt(s), here(s));
@@ -21,7 +27,13 @@ function feed(watch: LoadWatch, seconds: number, kgAt: (s: number) => number, he
 describe("weight window", () => {
   it("takes the median, preferring stable samples, so a pothole spike is ignored whole", () => {
     const window = new WeightWindow(5000);
-    for (const [s, kg] of [[0, 30_000], [1, 30_050], [2, 33_000], [3, 29_980], [4, 30_020]] as const) {
+    for (const [s, kg] of [
+      [0, 30_000],
+      [1, 30_050],
+      [2, 33_000],
+      [3, 29_980],
+      [4, 30_020],
+    ] as const) {
       window.add({ atMs: T0 + s * 1000, kg, stable: s !== 2 });
     }
     expect(window.median()).toBe(30_010);
@@ -32,11 +44,17 @@ describe("loads and unloads", () => {
   it("is one load for eight excavator buckets, completed when the weight settles, with start and end", () => {
     const watch = new LoadWatch(config);
     // Empty (15 t) for 90 s, then a 2.5 t bucket every 40 s, then a rest.
-    const kgAt = (s: number) => (s < 90 ? 15_000 : 15_000 + 2500 * Math.min(8, Math.floor((s - 90) / 40) + 1));
+    const kgAt = (s: number) =>
+      s < 90 ? 15_000 : 15_000 + 2500 * Math.min(8, Math.floor((s - 90) / 40) + 1);
     const changes = feed(watch, 90 + 320 + 120, kgAt);
 
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ kind: "load", fromKg: 15_000, toKg: 35_000, startedAtMs: T0 + 90_000 });
+    expect(changes[0]).toMatchObject({
+      kind: "load",
+      fromKg: 15_000,
+      toKg: 35_000,
+      startedAtMs: T0 + 90_000,
+    });
   });
 
   it("is an unload when the weight drops and settles, and sees the body raised during it", () => {
@@ -90,13 +108,21 @@ describe("spill", () => {
   /** A full body on a rough road at 2 Hz: ±1.5 t of shaking, every sample unstable. */
   function roughRoad(seed: number, lostKgAt: (s: number) => number) {
     const random = seededRandom(seed);
-    return Array.from({ length: 2400 }, (_, i) => ({ atMs: T0 + i * 500, kg: 35_000 + (random() * 2 - 1) * 1500 - lostKgAt(i / 2), stable: false }));
+    return Array.from({ length: 2400 }, (_, i) => ({
+      atMs: T0 + i * 500,
+      kg: 35_000 + (random() * 2 - 1) * 1500 - lostKgAt(i / 2),
+      stable: false,
+    }));
   }
 
   it("raises nothing for rough-road vibration with a full load", () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const watch = new SpillWatch(config);
-      expect(roughRoad(seed, () => 0).map((r) => watch.offer(r, true)).filter((s) => s !== null)).toEqual([]);
+      expect(
+        roughRoad(seed, () => 0)
+          .map((r) => watch.offer(r, true))
+          .filter((s) => s !== null),
+      ).toEqual([]);
     }
   });
 

@@ -18,7 +18,11 @@ describe("overspeed", () => {
 
     expect(events.map((e) => e.details!.phase)).toEqual(["start", "end"]);
     const [start, end] = events;
-    expect(start).toMatchObject({ type: "overspeed", severity: "alarm", startedAt: "2026-03-02T08:00:10.000Z" });
+    expect(start).toMatchObject({
+      type: "overspeed",
+      severity: "alarm",
+      startedAt: "2026-03-02T08:00:10.000Z",
+    });
     expect(start!.details).toMatchObject({ limitKmh: 60, toleranceKmh: 5, zoneId: null, speedKmh: 80 });
     expect(end!.details).toMatchObject({ phase: "end", limitKmh: 60, maxSpeedKmh: 80, durationS: 20 });
     expect(end!.endedAt).toBe("2026-03-02T08:00:30.000Z");
@@ -35,7 +39,10 @@ describe("overspeed", () => {
   });
 
   it("opens on one valid over-limit fix when minDurationS is 0", () => {
-    const events = run(drive([...repeat(50, 5), 120, ...repeat(50, 10)]), { minDurationS: 0, clearDurationS: 0 });
+    const events = run(drive([...repeat(50, 5), 120, ...repeat(50, 10)]), {
+      minDurationS: 0,
+      clearDurationS: 0,
+    });
 
     expect(events.map((e) => e.details!.phase)).toEqual(["start", "end"]);
     expect(events[0]!.startedAt).toBe("2026-03-02T08:00:05.000Z");
@@ -61,6 +68,10 @@ describe("overspeed", () => {
     const events = run(drive([...repeat(50, 5), ...repeat(58, 10), ...repeat(40, 20)]), { preWarningKmh: 5 });
 
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: "overspeed_warning", severity: "warning", details: { limitKmh: 60, marginKmh: 5 } });
+    expect(events[0]).toMatchObject({
+      type: "overspeed_warning",
+      severity: "warning",
+      details: { limitKmh: 60, marginKmh: 5 },
+    });
   });
 });

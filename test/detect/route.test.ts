@@ -9,9 +9,17 @@ import { detectConfig, point } from "./helpers.js";
 
 // Helpers place points around 31.2 N, 121.4 E, the scenario world's origin: ROUTE-1 runs east along y = 0.
 function index(overrides: Record<string, Record<string, unknown>> = {}) {
-  const zones = zoneFile(["SITE-A", "ROUTE-1", "DUMP-B"], overrides).features.map((f) => ({ ...f.properties, geometry: f.geometry }) as Zone);
+  const zones = zoneFile(["SITE-A", "ROUTE-1", "DUMP-B"], overrides).features.map(
+    (f) => ({ ...f.properties, geometry: f.geometry }) as Zone,
+  );
   // A second route of the fleet, north out of the pit.
-  const north: Zone = { id: "ROUTE-2", name: "Pit A north", kind: "route", widthM: 40, geometry: { type: "LineString", coordinates: [toLonLat([0, 50]), toLonLat([0, 1500])] } };
+  const north: Zone = {
+    id: "ROUTE-2",
+    name: "Pit A north",
+    kind: "route",
+    widthM: 40,
+    geometry: { type: "LineString", coordinates: [toLonLat([0, 50]), toLonLat([0, 1500])] },
+  };
   return buildZoneIndex([...zones, north], { timeZone: "Asia/Shanghai" });
 }
 
@@ -46,14 +54,19 @@ describe("route deviation", () => {
   it("judges only the assigned routes: the configured ids, and routes in their hours", () => {
     // Assigned route 2 only: driving along route 1 is off route.
     const otherRoute = detectConfig({ route: { routeIds: ["ROUTE-2"] } });
-    const onWrongRoute = run(new RouteWatch(otherRoute.route, otherRoute.zones, index(), "Asia/Shanghai"), detour());
+    const onWrongRoute = run(
+      new RouteWatch(otherRoute.route, otherRoute.zones, index(), "Asia/Shanghai"),
+      detour(),
+    );
     expect(onWrongRoute.map((e) => e.type)).toEqual(["route_deviation"]);
     expect(onWrongRoute[0]!.details).toMatchObject({ routeIds: ["ROUTE-2"] });
 
     // A night route at 16:00 local: the truck has no route now, so nothing to deviate from.
     const night = index({ "ROUTE-1": { activeHours: [{ from: "22:00", to: "06:00" }] } });
     const onlyRoute1 = detectConfig({ route: { routeIds: ["ROUTE-1"] } });
-    expect(run(new RouteWatch(onlyRoute1.route, onlyRoute1.zones, night, "Asia/Shanghai"), detour())).toEqual([]);
+    expect(run(new RouteWatch(onlyRoute1.route, onlyRoute1.zones, night, "Asia/Shanghai"), detour())).toEqual(
+      [],
+    );
   });
 
   it("keeps an open deviation across a restart and reports the return after it", () => {

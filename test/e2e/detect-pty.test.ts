@@ -51,16 +51,31 @@ describe("detection in the running agent", () => {
     // 60 km/h for 5 s against 40 + 5, then 20 km/h: one episode, start and end.
     const speeds = [60, 60, 60, 60, 60, 20, 20, 20, 20, 20];
     for (const [i, speedKmh] of speeds.entries()) {
-      await gps.device!.write(driveEpoch(i, speedKmh).map((s) => `${s}\r\n`).join(""));
+      await gps.device!.write(
+        driveEpoch(i, speedKmh)
+          .map((s) => `${s}\r\n`)
+          .join(""),
+      );
       await sleep(30);
     }
     await gps.device!.write(`${sign("$GNTXT,01,01,02,ANTSTATUS=OPEN")}\r\n`);
-    await gps.device!.write(driveEpoch(10, 20).map((s) => `${s}\r\n`).join(""));
+    await gps.device!.write(
+      driveEpoch(10, 20)
+        .map((s) => `${s}\r\n`)
+        .join(""),
+    );
 
     await waitFor(() => broker.records("event").length >= 4, 5000, "four event records");
-    const all = broker.records("event").map((r) => r.body as { type: string; details: { phase?: string; reason?: string } });
+    const all = broker
+      .records("event")
+      .map((r) => r.body as { type: string; details: { phase?: string; reason?: string } });
     expect(all.filter((e) => e.type === "sensor_fault").map((e) => e.details)).toEqual([
-      { reason: "input_disconnected", sensor: "bodyLift", detail: expect.stringContaining("body-lift"), context: expect.any(Object) },
+      {
+        reason: "input_disconnected",
+        sensor: "bodyLift",
+        detail: expect.stringContaining("body-lift"),
+        context: expect.any(Object),
+      },
     ]);
     const events = all.filter((e) => e.type !== "sensor_fault");
     expect(events.map((e) => [e.type, e.details.phase ?? e.details.reason])).toEqual([
@@ -69,7 +84,11 @@ describe("detection in the running agent", () => {
       ["gnss_fault", "antenna_open"],
     ]);
     // The first epoch may be cut by the port opening after the pty was written to.
-    expect(events[0]).toMatchObject({ severity: "alarm", startedAt: expect.stringMatching(/^2026-12-03T08:00:0[01]\.000Z$/), details: { limitKmh: 40 } });
+    expect(events[0]).toMatchObject({
+      severity: "alarm",
+      startedAt: expect.stringMatching(/^2026-12-03T08:00:0[01]\.000Z$/),
+      details: { limitKmh: 40 },
+    });
     expect(existsSync(join(dataDir.path, "detect-state.json"))).toBe(true);
   });
 });

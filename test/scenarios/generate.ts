@@ -143,21 +143,32 @@ class Generator {
 
     for (let s = 0; s < step.stay; s++) {
       const drift = step.driftM ?? 0;
-      const at: Xy = [spot[0] + drift * Math.sin(s / 23 + phase[0]!), spot[1] + drift * Math.cos(s / 31 + phase[1]!)];
+      const at: Xy = [
+        spot[0] + drift * Math.sin(s / 23 + phase[0]!),
+        spot[1] + drift * Math.cos(s / 31 + phase[1]!),
+      ];
       const speedKmh = drift > 0 ? this.random() * 1.5 : 0;
       let changing = false;
 
       if (step.weightTo !== undefined) {
         const progress = Math.min(1, Math.max(0, (s - changeAtS) / changeS));
-        const stepped = step.buckets === undefined ? progress : Math.ceil(progress * step.buckets) / step.buckets;
+        const stepped =
+          step.buckets === undefined ? progress : Math.ceil(progress * step.buckets) / step.buckets;
         this.weightKg = fromKg + (step.weightTo - fromKg) * stepped;
         changing = s >= changeAtS && s < changeAtS + changeS;
-        if (step.bodyLift === true) this.setInputs({ bodyLift: s >= changeAtS - 5 && s < changeAtS + changeS + 5 });
+        if (step.bodyLift === true)
+          this.setInputs({ bodyLift: s >= changeAtS - 5 && s < changeAtS + changeS + 5 });
       }
       if (step.weightDriftKg !== undefined) this.weightKg = fromKg + (step.weightDriftKg * s) / step.stay;
 
       const wobble = step.wobbleKg !== undefined && s < 8 ? step.wobbleKg * Math.sin(s * 1.9) : 0;
-      this.epoch(step, s, { second: this.second, at, speedKmh, courseDeg: 0 }, wobble, changing || wobble !== 0);
+      this.epoch(
+        step,
+        s,
+        { second: this.second, at, speedKmh, courseDeg: 0 },
+        wobble,
+        changing || wobble !== 0,
+      );
     }
   }
 
@@ -182,7 +193,10 @@ class Generator {
           leftM -= legM;
           leg++;
         } else {
-          this.at = [from[0] + ((to[0] - from[0]) * leftM) / legM, from[1] + ((to[1] - from[1]) * leftM) / legM];
+          this.at = [
+            from[0] + ((to[0] - from[0]) * leftM) / legM,
+            from[1] + ((to[1] - from[1]) * leftM) / legM,
+          ];
           leftM = 0;
         }
       }
@@ -192,7 +206,13 @@ class Generator {
         this.weightKg = fromKg - step.spillKg * Math.min(1, Math.max(0, (s - spillAtS) / 30));
       }
       const shake = step.vibrationKg === undefined ? 0 : (this.random() * 2 - 1) * step.vibrationKg;
-      this.epoch(step, s, { second: this.second, at: this.at, speedKmh, courseDeg: (courseDeg + 360) % 360 }, shake, true);
+      this.epoch(
+        step,
+        s,
+        { second: this.second, at: this.at, speedKmh, courseDeg: (courseDeg + 360) % 360 },
+        shake,
+        true,
+      );
       s++;
     }
   }
@@ -202,7 +222,8 @@ class Generator {
     const within = (span: Span | undefined) => span !== undefined && s >= span[0] && s < span[1];
     if (step.antenna?.atS === s) this.gps.push(step.antenna.sentence);
     const at = step.outlier?.atS === s ? step.outlier.at : epoch.at;
-    if (!within(step.silent)) this.gps.push(...sentences(this.startMs + epoch.second * 1000, at, epoch, !within(step.noFix)));
+    if (!within(step.silent))
+      this.gps.push(...sentences(this.startMs + epoch.second * 1000, at, epoch, !within(step.noFix)));
 
     const scale = this.spec.scale;
     if (scale !== undefined) {
@@ -210,7 +231,9 @@ class Generator {
       for (let f = 0; f < frames; f++) {
         const noise = (this.random() * 2 - 1) * (scale.noiseKg ?? 10);
         const shake = offsetKg === 0 ? 0 : offsetKg * (f % 2 === 0 ? 1 : 0.6);
-        this.scale.push(within(step.scaleError) ? "OL,GS,-000000 kg" : frame(this.weightKg + shake + noise, !moving));
+        this.scale.push(
+          within(step.scaleError) ? "OL,GS,-000000 kg" : frame(this.weightKg + shake + noise, !moving),
+        );
       }
     }
     this.second++;
@@ -246,7 +269,8 @@ function sentences(timeMs: number, at: Xy, epoch: Epoch, valid: boolean): string
   const date = new Date(timeMs);
   const hms = date.toISOString().slice(11, 19).replaceAll(":", "");
   const dmy = `${date.toISOString().slice(8, 10)}${date.toISOString().slice(5, 7)}${date.toISOString().slice(2, 4)}`;
-  if (!valid) return [sign(`$GPRMC,${hms}.00,V,,,,,,,${dmy},,,N`), sign(`$GPGGA,${hms}.00,,,,,0,00,99.9,,,,,,`)];
+  if (!valid)
+    return [sign(`$GPRMC,${hms}.00,V,,,,,,,${dmy},,,N`), sign(`$GPGGA,${hms}.00,,,,,0,00,99.9,,,,,,`)];
 
   const [lon, lat] = toLonLat(at);
   const knots = (epoch.speedKmh / 1.852).toFixed(3);
@@ -272,7 +296,10 @@ export function generateScenario(spec: ScenarioSpec): ScenarioStreams {
 }
 
 /** Writes the streams beside the scenario's config; returns the paths replay takes. */
-export function writeStreams(spec: ScenarioSpec, outDir: string): { gps: string; scale?: string; inputs?: string; zones: string } {
+export function writeStreams(
+  spec: ScenarioSpec,
+  outDir: string,
+): { gps: string; scale?: string; inputs?: string; zones: string } {
   const streams = generateScenario(spec);
   const files = { gps: join(outDir, "gps.nmea"), zones: join(outDir, "zones.geojson") };
   writeFileSync(files.gps, streams.gps);

@@ -31,7 +31,8 @@ function matchers(value: unknown): unknown {
   const range = (value as { $between?: [number, number] }).$between;
   if (range !== undefined) {
     return {
-      asymmetricMatch: (actual: unknown) => typeof actual === "number" && actual >= range[0] && actual <= range[1],
+      asymmetricMatch: (actual: unknown) =>
+        typeof actual === "number" && actual >= range[0] && actual <= range[1],
       toString: () => `between ${range[0]} and ${range[1]}`,
     };
   }
@@ -44,7 +45,14 @@ export async function replayScenario(name: string): Promise<AgentRecord[]> {
   const files = writeStreams(readScenario(dir), out);
   const records: AgentRecord[] = [];
   await replayCaptures(
-    { gpsFile: files.gps, scaleFile: files.scale, inputsFile: files.inputs, zonesFile: files.zones, configFile: join(dir, "config.json"), print: "records" },
+    {
+      gpsFile: files.gps,
+      scaleFile: files.scale,
+      inputsFile: files.inputs,
+      zonesFile: files.zones,
+      configFile: join(dir, "config.json"),
+      print: "records",
+    },
     (record) => records.push(record as AgentRecord),
   );
   return records;
@@ -55,18 +63,49 @@ describe("muck-agent replay on a scenario", () => {
     const dir = join(HERE, "clean-trip");
     const files = writeStreams(readScenario(dir), mkdtempSync(join(scratch, "cli-")));
     const cli = join(HERE, "../../agent/cli/main.ts");
-    const args = ["replay", "--gps", files.gps, "--scale", files.scale!, "--inputs", files.inputs!, "--zones", files.zones, "--config", join(dir, "config.json"), "--print", "events"];
-    const out = execFileSync(process.execPath, ["--import", "tsx", cli, ...args], { encoding: "utf8", env: { ...process.env, MUCK_LOG_LEVEL: "silent" } });
+    const args = [
+      "replay",
+      "--gps",
+      files.gps,
+      "--scale",
+      files.scale!,
+      "--inputs",
+      files.inputs!,
+      "--zones",
+      files.zones,
+      "--config",
+      join(dir, "config.json"),
+      "--print",
+      "events",
+    ];
+    const out = execFileSync(process.execPath, ["--import", "tsx", cli, ...args], {
+      encoding: "utf8",
+      env: { ...process.env, MUCK_LOG_LEVEL: "silent" },
+    });
 
-    const printed = out.trim().split("\n").map((line) => JSON.parse(line) as AgentRecord);
-    expect(printed.map((r) => (r.kind === "trip" ? "trip" : r.body.type))).toEqual(["load", "zone_exit", "zone_enter", "unload", "trip"]);
+    const printed = out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AgentRecord);
+    expect(printed.map((r) => (r.kind === "trip" ? "trip" : r.body.type))).toEqual([
+      "load",
+      "zone_exit",
+      "zone_enter",
+      "unload",
+      "trip",
+    ]);
   });
 
   it("names a bad inputs line", () => {
     const dir = mkdtempSync(join(scratch, "bad-"));
     const files = writeStreams(readScenario(join(HERE, "clean-trip")), dir);
-    writeFileSync(files.inputs!, '{"t":"2026-03-02T08:00:00.000Z","bodyLift":true}\n{"t":"2026-03-02T08:00:01.000Z","tailgate":true}\n');
-    return expect(replayCaptures({ gpsFile: files.gps, inputsFile: files.inputs, print: "events" }, () => undefined)).rejects.toMatchObject({
+    writeFileSync(
+      files.inputs!,
+      '{"t":"2026-03-02T08:00:00.000Z","bodyLift":true}\n{"t":"2026-03-02T08:00:01.000Z","tailgate":true}\n',
+    );
+    return expect(
+      replayCaptures({ gpsFile: files.gps, inputsFile: files.inputs, print: "events" }, () => undefined),
+    ).rejects.toMatchObject({
       code: "CAPTURE_INVALID",
       message: expect.stringMatching(/inputs\.ndjson:2: unknown input "tailgate"/),
     });
@@ -88,13 +127,21 @@ describe("scenarios", () => {
       const trips = records.filter((r) => r.kind === "trip").map((r) => r.body);
 
       expect(events.map((e) => e.type)).toEqual(expected.events.map((e) => e.type));
-      expected.events.forEach((want, i) => expect(events[i], `event ${i}`).toMatchObject(matchers(want) as object));
+      expected.events.forEach((want, i) =>
+        expect(events[i], `event ${i}`).toMatchObject(matchers(want) as object),
+      );
       expect(trips).toHaveLength(expected.trips?.length ?? 0);
-      (expected.trips ?? []).forEach((want, i) => expect(trips[i], `trip ${i}`).toMatchObject(matchers(want) as object));
+      (expected.trips ?? []).forEach((want, i) =>
+        expect(trips[i], `trip ${i}`).toMatchObject(matchers(want) as object),
+      );
 
       // Every violation carries the seconds before it; none is silent about where it happened.
-      for (const event of events.filter((e) => e.severity === "alarm" && (e.details as Record<string, unknown>).phase !== "end")) {
-        expect((event.details as Record<string, unknown>).context, String(event.type)).toMatchObject({ fixes: expect.any(Array) });
+      for (const event of events.filter(
+        (e) => e.severity === "alarm" && (e.details as Record<string, unknown>).phase !== "end",
+      )) {
+        expect((event.details as Record<string, unknown>).context, String(event.type)).toMatchObject({
+          fixes: expect.any(Array),
+        });
       }
     });
   }

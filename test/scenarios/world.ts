@@ -44,30 +44,61 @@ interface WorldZone {
 }
 
 function rectangle(x0: number, y0: number, x1: number, y1: number): GeoJSON.Polygon {
-  const ring: Xy[] = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+  const ring: Xy[] = [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ];
   return { type: "Polygon", coordinates: [ring.map(toLonLat)] };
 }
 
 export const WORLD: Record<string, WorldZone> = {
   "SITE-A": { properties: { kind: "loading_site", name: "Pit A" }, geometry: rectangle(-50, -50, 50, 50) },
-  "DUMP-B": { properties: { kind: "disposal_site", name: "Disposal B" }, geometry: rectangle(1440, 1500, 1560, 1620) },
+  "DUMP-B": {
+    properties: { kind: "disposal_site", name: "Disposal B" },
+    geometry: rectangle(1440, 1500, 1560, 1620),
+  },
   "LOT-C": { properties: { kind: "loading_site", name: "Lot C" }, geometry: rectangle(3000, 0, 3100, 100) },
   "ROUTE-1": {
     properties: { kind: "route", name: "Pit A to Disposal B", widthM: 40, speedLimitKmh: 50 },
-    geometry: { type: "LineString", coordinates: ([[50, 0], [1500, 0], [1500, 1500]] as Xy[]).map(toLonLat) },
+    geometry: {
+      type: "LineString",
+      coordinates: (
+        [
+          [50, 0],
+          [1500, 0],
+          [1500, 1500],
+        ] as Xy[]
+      ).map(toLonLat),
+    },
   },
-  "SCHOOL-1": { properties: { kind: "speed_zone", name: "School street", speedLimitKmh: 30 }, geometry: rectangle(700, -200, 720, 300) },
-  "NOGO-1": { properties: { kind: "no_go", name: "Residential block" }, geometry: rectangle(800, 300, 900, 400) },
+  "SCHOOL-1": {
+    properties: { kind: "speed_zone", name: "School street", speedLimitKmh: 30 },
+    geometry: rectangle(700, -200, 720, 300),
+  },
+  "NOGO-1": {
+    properties: { kind: "no_go", name: "Residential block" },
+    geometry: rectangle(800, 300, 900, 400),
+  },
 };
 
 /** A zone file (the loader's GeoJSON format) with the named zones, optionally with changed properties. */
-export function zoneFile(ids: string[], overrides: Record<string, Record<string, unknown>> = {}): GeoJSON.FeatureCollection {
+export function zoneFile(
+  ids: string[],
+  overrides: Record<string, Record<string, unknown>> = {},
+): GeoJSON.FeatureCollection {
   return {
     type: "FeatureCollection",
     features: ids.map((id) => {
       const zone = WORLD[id];
       if (zone === undefined) throw new Error(`no zone ${id} in the scenario world`);
-      return { type: "Feature", properties: { id, ...zone.properties, ...overrides[id] }, geometry: zone.geometry };
+      return {
+        type: "Feature",
+        properties: { id, ...zone.properties, ...overrides[id] },
+        geometry: zone.geometry,
+      };
     }),
   };
 }
