@@ -73,6 +73,8 @@ export class DetectionEngine {
   private inputs: InputState = {};
   private last: TrackPoint | null = null;
   private nowMs: number | null = null;
+  /** GPS time minus gateway time at the last dated fix. */
+  private gatewayToGpsMs = 0;
   private savedJson: string | null = null;
 
   constructor(
@@ -103,7 +105,10 @@ export class DetectionEngine {
   /** Every fix the receiver produced; `accepted` when it passed the fix gate. */
   onFix(fix: Fix, accepted: boolean): void {
     const atMs = fix.time === null ? null : Date.parse(fix.time);
-    if (atMs !== null) this.advance(atMs);
+    if (atMs !== null) {
+      this.gatewayToGpsMs = atMs - fix.receivedAtMs;
+      this.advance(atMs);
+    }
     this.recorder.fix(fix, atMs ?? this.nowMs ?? fix.receivedAtMs);
     if (atMs !== null) this.emit(this.gnss.epoch(atMs, this.last));
 
@@ -114,7 +119,7 @@ export class DetectionEngine {
   }
 
   onWeight(sample: WeightSample): void {
-    const atMs = Date.parse(sample.time);
+    const atMs = this.gpsTimeOf(Date.parse(sample.time));
     this.advance(atMs);
     this.recorder.weight(sample, atMs);
 
@@ -122,8 +127,9 @@ export class DetectionEngine {
     for (const event of this.loads.offer(sample, atMs, here)) this.emit(event);
   }
 
-  /** The inputs' state after a change at `atMs`. */
-  onInputs(state: InputState, atMs: number): void {
+  /** The inputs' state after a change at `gatewayMs`. */
+  onInputs(state: InputState, gatewayMs: number): void {
+    const atMs = this.gpsTimeOf(gatewayMs);
     this.advance(atMs);
     for (const name of INPUT_NAMES) {
       if (state[name] !== this.inputs[name]) this.recorder.input(name, state[name] ?? null, atMs);
@@ -137,7 +143,8 @@ export class DetectionEngine {
    * A switch that cannot be trusted (disconnected, unreadable, stuck): cutting the body-lift
    * wire is the cheapest way to hide a dump, so it is an alarm, with the last position.
    */
-  onInputFault(input: string, kind: string, detail: string, atMs: number): void {
+  onInputFault(input: string, kind: string, detail: string, gatewayMs: number): void {
+    const atMs = this.gpsTimeOf(gatewayMs);
     this.advance(atMs);
     this.emit({
       type: "sensor_fault",
@@ -157,7 +164,7 @@ export class DetectionEngine {
 
   /** Live: the receiver has sent nothing since `fromMs` (the runtime's watchdog), now `atMs`. */
   onGpsSilence(fromMs: number, atMs: number): void {
-    this.emit(this.gnss.silence(fromMs, atMs, this.last));
+    this.emit(this.gnss.silence(this.gpsTimeOf(fromMs), this.gpsTimeOf(atMs), this.last));
   }
 
   /** At shutdown or the end of a capture: make sure the state on disk is the last one. */
@@ -258,6 +265,15 @@ export class DetectionEngine {
   private roundedWeight(): number | null {
     const kg = this.loads.weightKg;
     return kg === null ? null : Math.round(kg);
+  }
+
+  /**
+   * Weights, input changes and the watchdog carry the gateway's clock; fixes carry GPS time. The
+   * offset seen at the last dated fix (0 in a replay, which runs on GPS time) puts them on one
+   * clock, so a gateway clock that is off by hours cannot make a fresh fix look lost.
+   */
+  private gpsTimeOf(gatewayMs: number): number {
+    return gatewayMs + this.gatewayToGpsMs;
   }
 
   private advance(atMs: number): void {

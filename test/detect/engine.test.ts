@@ -8,7 +8,7 @@ import { DetectStateFile } from "../../agent/detect/state-file.js";
 import { buildZoneIndex } from "../../config/zones/index.js";
 import type { Zone, ZoneIndex } from "../../config/zones/zone.js";
 import { zoneFile } from "../scenarios/world.js";
-import { detectConfig, fix, weight } from "./helpers.js";
+import { T0, detectConfig, fix, weight } from "./helpers.js";
 
 /** The scenario world's zones, straight into the index (the loader is tested on its own). */
 function worldIndex(ids: string[], overrides: Record<string, Record<string, unknown>> = {}): ZoneIndex {
@@ -217,5 +217,24 @@ describe("detection engine", () => {
       "unload",
     ]);
     expect(run.trips[0]!.violationIds).toEqual(["T1:2", "T1:4"]);
+  });
+  it("puts weights stamped by a gateway clock hours off on the fixes' GPS time", () => {
+    const run = start(worldIndex(["DUMP-B"]));
+    const skewMs = 3 * 3600_000;
+    for (let s = 0; s < 300; s++) {
+      run.engine.onFix(
+        { ...fix(s, { eastM: 1500, northM: 1560 }), receivedAtMs: T0 + s * 1000 + skewMs },
+        true,
+      );
+      const kg = s < 100 ? 35_000 : s < 140 ? 35_000 - (s - 100) * 500 : 15_000;
+      run.engine.onWeight({ ...weight(s, kg), time: new Date(T0 + s * 1000 + skewMs).toISOString() });
+    }
+
+    expect(types(run.events)).toEqual(["unload"]);
+    // On GPS time (the tipping began at 08:01:40; the 5 s median sees it a few seconds in), not 11:01.
+    expect(run.events[0]).toMatchObject({
+      startedAt: expect.stringMatching(/^2026-03-02T08:01:4\d\.000Z$/),
+      details: { positionSource: "fix", fixLost: false },
+    });
   });
 });
