@@ -9,22 +9,13 @@ import {
   type ScaleDriverOptions,
   type ScaleFaultEvent,
 } from "../../drivers/scale/scale-driver.js";
+import { seededRandom } from "../../simulator/prng.js";
+
+export { seededRandom };
 
 export function reading(weightKg: number, fields: Partial<ScaleReading> = {}): ScaleReading {
   const defaults = { kind: "gross", stable: true, overload: false, underload: false, error: false } as const;
   return { weightKg, ...defaults, ...fields };
-}
-
-/** mulberry32: a small seeded generator, so a failing chunking can be replayed by its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The stream cut into chunks of 1..maxChunk bytes at random places. */

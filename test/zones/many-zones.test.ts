@@ -8,23 +8,13 @@ import { compileSchedule } from "../../config/zones/schedule.js";
 import { compileShape } from "../../config/zones/shapes.js";
 import { localTime } from "../../config/zones/local-time.js";
 import type { Zone, ZoneHit, ZoneKind } from "../../config/zones/zone.js";
+import { seededRandom as random } from "../../simulator/prng.js";
 
 const TIME_ZONE = "Asia/Shanghai";
 const KINDS: ZoneKind[] = ["loading_site", "disposal_site", "route", "speed_zone", "no_go"];
 // Shanghai's built-up area, about 40 km by 40 km.
 const CITY = { minLon: 121.25, minLat: 31.05, spanLon: 0.42, spanLat: 0.36 };
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function makeZones(count: number, next: () => number): Zone[] {
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
