@@ -24,6 +24,8 @@ import { Agent } from "../agent/runtime.js";
 import { startDemoBroker } from "./demo-broker.js";
 import { startSubscriber } from "./demo-subscriber.js";
 import { openSimulation } from "./simulation.js";
+import { writeDemoZones } from "./demo-zones.js";
+import { loadZonesForConfig } from "../config/zones/for-config.js";
 import { waitForStop } from "./stop-signal.js";
 
 export const DEMO_TRUCK_ID = "DEMO-001";
@@ -72,7 +74,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     teardown.push(() => simulation.close());
 
     const devices = { gps: simulation.gps.devicePath, scale: simulation.scale!.devicePath };
-    const agent = new Agent(demoConfig(dir, brokerUrl, devices));
+    const config = demoConfig(dir, brokerUrl, devices, await writeDemoZones(dir));
+    const agent = new Agent(config, await loadZonesForConfig(config, dir));
     const acceptedIds = new Set<string>();
     agent.onRecord = (record) => acceptedIds.add(record.id);
     await agent.start();
@@ -102,7 +105,7 @@ interface DevicePaths {
   scale: string;
 }
 
-function demoConfig(dir: string, brokerUrl: string, devices: DevicePaths): AgentConfig {
+function demoConfig(dir: string, brokerUrl: string, devices: DevicePaths, zonesFile: string): AgentConfig {
   return AgentConfigSchema.parse({
     truckId: DEMO_TRUCK_ID,
     dataDir: join(dir, "data"),
@@ -119,6 +122,10 @@ function demoConfig(dir: string, brokerUrl: string, devices: DevicePaths): Agent
       weightPeriodS: 15,
     },
     outbox: { syncIntervalMs: 50 },
+    zones: { file: zonesFile },
+    // The demo loads within seconds of starting: the weight reference may settle faster than a
+    // real truck's, whose agent has been running for hours when the excavator starts.
+    detect: { load: { settleS: 5 } },
   });
 }
 

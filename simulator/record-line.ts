@@ -62,8 +62,9 @@ function weightText(body: Record<string, unknown>): string {
 
 function eventText(body: Record<string, unknown>): string {
   const details = (body.details ?? {}) as Record<string, unknown>;
+  // One line per event: the scalar details; nested ones (context, start, end) stay in the record.
   const pairs = Object.entries(details)
-    .filter(([key]) => key !== "path")
+    .filter(([key, value]) => key !== "path" && value !== null && typeof value !== "object")
     .map(([key, value]) => `${key}=${typeof value === "number" ? +value.toFixed(2) : String(value)}`);
   return [`${String(body.type)} ${String(body.severity)}`, ...pairs].join("  ");
 }

@@ -23,9 +23,9 @@ export const SHANGHAI_ROUTE: readonly LonLat[] = [
 ];
 
 export interface TripOptions {
-  /** Standing time at the site while the excavator loads, s. Default 15. */
+  /** Standing time at the site: empty for its first third, loading in the second, loaded and still in the last. Default 45. */
   loadS?: number;
-  /** Standing time at the disposal site while the body tips, s. Default 15. */
+  /** Standing time at the disposal site: tipping in its first half, empty and still after. Default 30. */
   unloadS?: number;
   /** Load carried, kg. Default 12,340. */
   payloadKg?: number;
@@ -46,8 +46,8 @@ export interface Trip {
 
 /** A round trip along `outbound` (the site is its first waypoint, the disposal site its last). */
 export function muckTrip(outbound: Route, options: TripOptions = {}): Trip {
-  const loadS = options.loadS ?? 15;
-  const unloadS = options.unloadS ?? 15;
+  const loadS = options.loadS ?? 45;
+  const unloadS = options.unloadS ?? 30;
   const payloadKg = options.payloadKg ?? 12_340;
   const haulM = outbound.lengthM;
 
@@ -66,11 +66,15 @@ export function muckTrip(outbound: Route, options: TripOptions = {}): Trip {
   const { lapS, unloadFromS } = lapTiming(plan, haulM);
   const profile = new ScaleProfile({
     points: [
+      // Empty for a while first: the agent learns the empty weight before the excavator starts,
+      // as on a truck whose agent has been running since the engine started.
+      // Then the truck stands still, loaded, while the driver covers the load: the scale settles
+      // and the agent sees a finished load before the truck drives off. Likewise after tipping.
       { atS: 0, weightKg: 0 },
-      { atS: 1, weightKg: 0 },
-      { atS: Math.max(2, loadS - 3), weightKg: payloadKg },
+      { atS: Math.max(1, Math.floor(loadS / 3)), weightKg: 0 },
+      { atS: Math.max(2, Math.floor((2 * loadS) / 3)), weightKg: payloadKg },
       { atS: unloadFromS + 2, weightKg: payloadKg },
-      { atS: unloadFromS + Math.max(3, unloadS - 3), weightKg: 0 },
+      { atS: unloadFromS + Math.max(3, Math.floor(unloadS / 2)), weightKg: 0 },
     ],
     noiseKg: options.noiseKg ?? 20,
     periodS: lapS,
