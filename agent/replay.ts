@@ -68,7 +68,7 @@ export async function replayCaptures(options: ReplayOptions, write: (value: unkn
   };
 
   const onFix = (fix: Fix) => {
-    if (fix.time !== null) clockMs = Date.parse(fix.time);
+    if (fix.time !== null) clockMs = replayClock(clockMs, fix);
     if (options.print === "fixes") write(toFixLine(fix));
     if (fix.time !== null) feedInputsUpTo(clockMs);
     pipeline.onFix({ ...fix, receivedAtMs: clockMs });
@@ -98,11 +98,25 @@ async function replayZones(options: ReplayOptions, config: AgentConfig): Promise
   return loadZonesForConfig(config, configDir);
 }
 
-/** The capture's first dated fix, so records before it do not carry 1970 as their arrival time. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The replay's stand-in for the gateway clock. A valid fix's time is taken as it is. A fix
+ * without a position may move it only forward, and by less than a day: before its first fix a
+ * receiver reports its own free-running clock (1980 after a cold start), and a duration measured
+ * from that would be decades long.
+ */
+function replayClock(clockMs: number, fix: Fix): number {
+  const atMs = Date.parse(fix.time!);
+  if (fix.valid) return atMs;
+  return atMs > clockMs && atMs - clockMs < DAY_MS ? atMs : clockMs;
+}
+
+/** The capture's first valid fix, so records before it do not carry 1970 as their arrival time. */
 function firstGpsTimeMs(lines: string[]): number {
   let first: number | null = null;
   const probe = new GpsDecoder((fix) => {
-    if (first === null && fix.time !== null) first = Date.parse(fix.time);
+    if (first === null && fix.valid && fix.time !== null) first = Date.parse(fix.time);
   });
   for (const line of lines) {
     probe.pushLine(line);

@@ -44,6 +44,7 @@ export class Agent {
   private outbox: Outbox | null = null;
   private uplink: Uplink | null = null;
   private budget: StorageBudget | null = null;
+  private sequence: SequenceStore | null = null;
   private ackedSinceCompaction = 0;
   private notAccepted = 0;
   private readonly clockWatch = new ClockWatch();
@@ -71,7 +72,7 @@ export class Agent {
   async start(): Promise<void> {
     const c = this.config;
     this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
-    const sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1);
+    const sequence = (this.sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1));
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record), Date.now, { dateFloorMs: GPS_DATE_FLOOR_MS, watch: this.clockWatch });
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
     this.pipeline.detect({
@@ -116,6 +117,7 @@ export class Agent {
     if (this.oldestTimer !== null) clearInterval(this.oldestTimer);
     await this.uplink?.stop();
     await this.outbox?.close();
+    this.sequence?.close();
     this.log.info({ truckId: this.config.truckId }, "agent stopped");
   }
 

@@ -39,6 +39,14 @@ export class SequenceStore {
     return this.next++;
   }
 
+  /**
+   * On a clean stop, gives back the unused rest of the block: the next start continues with the
+   * very next number, so only a crash leaves a gap in the numbering.
+   */
+  close(): void {
+    if (this.reservedUpTo > this.next) this.reserve(this.next);
+  }
+
   /** The number `take()` will return next. */
   peek(): number {
     return this.next;

@@ -19,6 +19,7 @@ interface ConsumeOptions {
   duration?: string;
   idleExit?: string;
   save?: string;
+  follow: boolean;
 }
 
 export function consumeCommand(): Command {
@@ -28,17 +29,18 @@ export function consumeCommand(): Command {
     .option("--file <file>", "read received messages from a file instead: NDJSON {topic, payload (base64)}, as --save writes")
     .option("--prefix <prefix>", "topic prefix the trucks publish under", "muck")
     .addOption(new Option("--protocol <version>", "MQTT protocol level").choices(["4", "5"]).default("4"))
-    .option("--client-id <id>", "client id of the consumer's persistent session", "muck-consumer")
+    .option("--client-id <id>", "client id of the consumer's persistent session: what queued for it while it was away arrives when it returns; two consumers need two ids", "muck-consumer")
     .option("--duration <s>", "stop subscribing after this many seconds")
-    .option("--idle-exit <s>", "stop after this many seconds without a message")
+    .option("--idle-exit <s>", "stop this many seconds after the last message (counted from the first)")
     .option("--save <file>", "also append every received message to this file (NDJSON, replayable with --file)")
+    .option("--follow", "print each new record as it arrives (deduplicated, in arrival order) instead of sorted at the end", false)
     .action(async (opts: ConsumeOptions) => {
       const consumer = new ReferenceConsumer();
       if (opts.file !== undefined) readMessages(opts.file).forEach((m) => consumer.receive(m));
       else if (opts.url !== undefined) await subscribe(opts, consumer);
       else throw new MuckError("USAGE", "consume needs --url (a broker) or --file (received messages)");
 
-      for (const record of consumer.ordered()) process.stdout.write(`${JSON.stringify(record)}\n`);
+      if (!opts.follow) for (const record of consumer.ordered()) process.stdout.write(`${JSON.stringify(record)}\n`);
       process.stdout.write(`${JSON.stringify({ summary: consumer.summary(), skippedMessages: consumer.skipped })}\n`);
     });
 }
@@ -58,27 +60,37 @@ export function readMessages(file: string): ReceivedMessage[] {
     });
 }
 
+/**
+ * Subscribes and collects until SIGINT/SIGTERM, `--duration`, or `--idle-exit` seconds after the
+ * last message (counted from the first one, so a consumer started before the trucks waits).
+ * The message handler is attached before the connection opens: a persistent session delivers
+ * what queued while the consumer was away right after CONNACK, and those must not be missed.
+ */
 async function subscribe(opts: ConsumeOptions, consumer: ReferenceConsumer): Promise<void> {
-  const client = await mqtt.connectAsync(opts.url!, { clientId: opts.clientId, clean: false, protocolVersion: Number(opts.protocol) as 4 | 5, reconnectPeriod: 1000 });
+  const client = mqtt.connect(opts.url!, { clientId: opts.clientId, clean: false, protocolVersion: Number(opts.protocol) as 4 | 5, reconnectPeriod: 1000 });
   let idleTimer: NodeJS.Timeout | null = null;
+
   const done = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     if (opts.duration !== undefined) setTimeout(stop, Number(opts.duration) * 1000).unref();
-    const armIdle = () => {
-      if (opts.idleExit === undefined) return;
-      if (idleTimer !== null) clearTimeout(idleTimer);
-      idleTimer = setTimeout(stop, Number(opts.idleExit) * 1000);
-    };
-    armIdle();
     client.on("message", (topic, payload) => {
-      armIdle();
+      if (opts.idleExit !== undefined) {
+        if (idleTimer !== null) clearTimeout(idleTimer);
+        idleTimer = setTimeout(stop, Number(opts.idleExit) * 1000);
+      }
       if (opts.save !== undefined) appendFileSync(opts.save, `${JSON.stringify({ topic, payload: payload.toString("base64") })}\n`);
-      consumer.receive({ topic, payload });
+      for (const record of consumer.receive({ topic, payload })) {
+        if (opts.follow) process.stdout.write(`${JSON.stringify(record)}\n`);
+      }
     });
   });
 
+  await new Promise<void>((resolve, reject) => {
+    client.once("connect", () => resolve());
+    client.once("error", reject);
+  });
   await client.subscribeAsync(`${opts.prefix}/+/+`, { qos: 1 });
   await done;
   if (idleTimer !== null) clearTimeout(idleTimer);

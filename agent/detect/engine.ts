@@ -75,6 +75,7 @@ export class DetectionEngine {
   private nowMs: number | null = null;
   /** GPS time minus gateway time at the last dated fix. */
   private gatewayToGpsMs = 0;
+  private offsetKnown = false;
   private savedJson: string | null = null;
 
   constructor(
@@ -104,11 +105,16 @@ export class DetectionEngine {
 
   /** Every fix the receiver produced; `accepted` when it passed the fix gate. */
   onFix(fix: Fix, accepted: boolean): void {
-    const atMs = fix.time === null ? null : Date.parse(fix.time);
-    if (atMs !== null) {
-      this.gatewayToGpsMs = atMs - fix.receivedAtMs;
-      this.advance(atMs);
+    // Only a valid fix's time is GPS time: before its first fix a receiver reports its own
+    // free-running clock (1980 after a cold start), which would make decades of "silence". Other
+    // epochs are placed by the gateway clock and the offset learned at the last valid fix.
+    const dated = fix.valid && fix.time !== null ? Date.parse(fix.time) : null;
+    if (dated !== null) {
+      this.gatewayToGpsMs = dated - fix.receivedAtMs;
+      this.offsetKnown = true;
     }
+    const atMs = dated ?? (this.offsetKnown ? this.gpsTimeOf(fix.receivedAtMs) : null);
+    if (atMs !== null) this.advance(atMs);
     this.recorder.fix(fix, atMs ?? this.nowMs ?? fix.receivedAtMs);
     if (atMs !== null) this.emit(this.gnss.epoch(atMs, this.last));
 

@@ -53,3 +53,36 @@ describe("muck-agent consume --file", () => {
     expect(summary.skippedMessages).toBe(1);
   });
 });
+
+describe("muck-agent consume --url", () => {
+  it("gets what queued in its persistent session while it was away", async () => {
+    const { startAedes } = await import("../mqtt/aedes-broker.js");
+    const mqtt = (await import("mqtt")).default;
+    const { execFile } = await import("node:child_process");
+    const broker = await startAedes();
+    try {
+      // The consumer's session exists (it subscribed once) but the consumer is gone.
+      const first = await mqtt.connectAsync(broker.url, { clientId: "platform-1", clean: false });
+      await first.subscribeAsync("muck/+/+", { qos: 1 });
+      await first.endAsync();
+
+      const factory = new RecordFactory("TRK-Q", SequenceStore.open(dir.path));
+      const queued = Array.from({ length: 5 }, (_, i) => factory.position(fixAt(i)));
+      const truck = await mqtt.connectAsync(broker.url, { clientId: "TRK-Q" });
+      for (const record of queued) await truck.publishAsync("muck/TRK-Q/position", JSON.stringify(record), { qos: 1 });
+      await truck.endAsync();
+
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ["--import", "tsx", CLI, "consume", "--url", broker.url, "--client-id", "platform-1", "--idle-exit", "1", "--duration", "10"], (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+      const lines = out.trim().split("\n").map((l) => JSON.parse(l));
+      const summary = lines.pop();
+      expect(lines.map((r) => r.id)).toEqual(queued.map((r) => r.id));
+      expect(summary.summary["TRK-Q"]).toMatchObject({ records: 5, gaps: [] });
+    } finally {
+      await broker.close();
+    }
+  });
+});

@@ -1,0 +1,34 @@
+/** The sequence number: only grows; a clean stop leaves no gap, a crash skips the rest of a block. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SequenceStore } from "../../agent/sequence.js";
+import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+
+let dir: TempDir;
+beforeEach(async () => {
+  dir = await makeTempDir("muck-seq-");
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+describe("sequence store", () => {
+  it("continues with the very next number after a clean stop", () => {
+    const first = SequenceStore.open(dir.path);
+    expect([first.take(), first.take(), first.take()]).toEqual([1, 2, 3]);
+    first.close();
+
+    expect(SequenceStore.open(dir.path).take()).toBe(4);
+  });
+
+  it("skips the rest of the reserved block after a crash, never reusing a number", () => {
+    const crashed = SequenceStore.open(dir.path);
+    for (let i = 0; i < 5; i++) crashed.take();
+    // no close(): the process died
+
+    expect(SequenceStore.open(dir.path).take()).toBe(1001);
+  });
+
+  it("never goes below a floor from the outbox, when the file was lost", () => {
+    expect(SequenceStore.open(dir.path, 5000).take()).toBe(5000);
+  });
+});
