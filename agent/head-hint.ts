@@ -8,10 +8,10 @@ import { join } from "node:path";
 
 const FILE = "outbox-head.json";
 
-export function writeHeadHint(dataDir: string, oldestSeq: number): void {
+export function writeHeadHint(dataDir: string, oldestSeq: number, nextSeq: number): void {
   const file = join(dataDir, FILE);
   try {
-    writeFileSync(`${file}.tmp`, `${JSON.stringify({ oldestSeq })}\n`);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify({ oldestSeq, nextSeq })}\n`);
     renameSync(`${file}.tmp`, file);
   } catch {
     // A hint that cannot be written leaves the next recovery a wider range; nothing else.
@@ -19,9 +19,18 @@ export function writeHeadHint(dataDir: string, oldestSeq: number): void {
 }
 
 export function readHeadHint(dataDir: string): number | null {
+  return readField(dataDir, "oldestSeq");
+}
+
+/** The next sequence number when the hint was written: a third witness against a reused number. */
+export function readNextSeqHint(dataDir: string): number | null {
+  return readField(dataDir, "nextSeq");
+}
+
+function readField(dataDir: string, field: "oldestSeq" | "nextSeq"): number | null {
   try {
-    const { oldestSeq } = JSON.parse(readFileSync(join(dataDir, FILE), "utf8")) as { oldestSeq?: unknown };
-    return typeof oldestSeq === "number" && Number.isSafeInteger(oldestSeq) ? oldestSeq : null;
+    const value = (JSON.parse(readFileSync(join(dataDir, FILE), "utf8")) as Record<string, unknown>)[field];
+    return typeof value === "number" && Number.isSafeInteger(value) ? value : null;
   } catch {
     return null;
   }

@@ -95,6 +95,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private deleting = new Set<string>();
   private counts: Record<PriorityClass, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
   private highestSeq = 0;
+  private unreadable = 0;
   private closed = false;
   private readonly log = logger("outbox");
 
@@ -167,17 +168,42 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
    */
   async read(cls: PriorityClass, afterSeq: number, limit: number): Promise<AgentRecord[]> {
     const out: AgentRecord[] = [];
+    const unreadable: Array<[string, string]> = [];
     const range = classRange(cls);
     const iterator = this.db.iterator({ gt: afterSeq > 0 ? recordKey(cls, afterSeq) : range.gt, lt: range.lt, limit: limit + this.deleting.size });
     try {
       for await (const [key, value] of iterator) {
-        if (!this.deleting.has(key)) out.push(JSON.parse(value) as AgentRecord);
+        if (this.deleting.has(key)) continue;
+        const record = parseRecord(value);
+        if (record === null) unreadable.push([key, value]);
+        else out.push(record);
         if (out.length >= limit) break;
       }
     } finally {
       await iterator.close();
     }
+    if (unreadable.length > 0) await this.setAside(cls, unreadable);
     return out;
+  }
+
+  /** Records set aside because they could not be read back, since start. */
+  get unreadableCount(): number {
+    return this.unreadable;
+  }
+
+  /**
+   * A value that is not a record (a bit flip on flash, a bug in an old version) must not block
+   * the records behind it: it is moved under `x!` (kept for a post-mortem, never sent) and counted.
+   */
+  private async setAside(cls: PriorityClass, entries: Array<[string, string]>): Promise<void> {
+    const ops = entries.flatMap(([key, value]) => [
+      { type: "put" as const, key: `x!${key}`, value },
+      { type: "del" as const, key },
+    ]);
+    await this.db.batch(ops);
+    this.counts[cls] -= entries.length;
+    this.unreadable += entries.length;
+    this.log.error({ keys: entries.map(([key]) => key) }, "unreadable records set aside; the drain goes on");
   }
 
   /** The oldest stored record of any class (by sequence), for the status's backlog age. */
@@ -338,4 +364,13 @@ function notedInPlace(folder: string, torn: string | null, dropped: string | nul
     firstRecoveredSeq: null,
     lastRecoveredSeq: null,
   };
+}
+
+function parseRecord(value: string): AgentRecord | null {
+  try {
+    const record = JSON.parse(value) as AgentRecord;
+    return typeof record === "object" && record !== null && Number.isSafeInteger(record.seq) && typeof record.kind === "string" ? record : null;
+  } catch {
+    return null;
+  }
 }

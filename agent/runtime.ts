@@ -7,7 +7,7 @@
  * disconnects, and the store closes last.
  */
 import { join } from "node:path";
-import { readHeadHint, writeHeadHint } from "./head-hint.js";
+import { readHeadHint, readNextSeqHint, writeHeadHint } from "./head-hint.js";
 import type { AgentConfig } from "../config/schema.js";
 import type { ZoneIndex } from "../config/zones/zone.js";
 import type { AgentRecord, Fix } from "./contracts.js";
@@ -72,7 +72,8 @@ export class Agent {
   async start(): Promise<void> {
     const c = this.config;
     this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
-    const sequence = (this.sequence = SequenceStore.open(c.dataDir, this.outbox.maxSeq + 1));
+    const floor = Math.max(this.outbox.maxSeq + 1, readNextSeqHint(c.dataDir) ?? 1);
+    const sequence = (this.sequence = SequenceStore.open(c.dataDir, floor));
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record), Date.now, { dateFloorMs: GPS_DATE_FLOOR_MS, watch: this.clockWatch });
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
     this.pipeline.detect({
@@ -224,7 +225,8 @@ export class Agent {
   private async refreshOldest(): Promise<void> {
     const oldest = await this.outbox?.oldest().catch(() => null);
     this.oldestRecordAgeS = oldest == null ? null : Math.round((Date.now() - Date.parse(oldest.receivedAt)) / 1000);
-    writeHeadHint(this.config.dataDir, oldest?.seq ?? (this.outbox?.maxSeq ?? 0) + 1);
+    const nextSeq = this.sequence?.peek() ?? 1;
+    writeHeadHint(this.config.dataDir, oldest?.seq ?? nextSeq, nextSeq);
   }
 
   /** Thinning is never silent: the consumer gets the range and count as an accounted gap. */

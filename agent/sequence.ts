@@ -12,6 +12,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { join } from "node:path";
 
 export const SEQUENCE_FILE = "sequence.json";
+/** A second copy, written after the first: one torn, emptied or deleted file cannot reset the count. */
+const SEQUENCE_COPY = "sequence.copy.json";
 const BLOCK = 1000;
 
 export class SequenceStore {
@@ -29,7 +31,7 @@ export class SequenceStore {
    */
   static open(dir: string, floor = 1): SequenceStore {
     mkdirSync(dir, { recursive: true });
-    const stored = readReserved(join(dir, SEQUENCE_FILE));
+    const stored = Math.max(readReserved(join(dir, SEQUENCE_FILE)), readReserved(join(dir, SEQUENCE_COPY)));
     return new SequenceStore(dir, Math.max(stored, floor, 1));
   }
 
@@ -53,12 +55,14 @@ export class SequenceStore {
   }
 
   private reserve(upTo: number): void {
-    const file = join(this.dir, SEQUENCE_FILE);
-    const temp = `${file}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ next: upTo })}\n`);
-    syncPath(temp);
-    renameSync(temp, file);
-    syncPath(this.dir);
+    for (const name of [SEQUENCE_FILE, SEQUENCE_COPY]) {
+      const file = join(this.dir, name);
+      const temp = `${file}.tmp`;
+      writeFileSync(temp, `${JSON.stringify({ next: upTo })}\n`);
+      syncPath(temp);
+      renameSync(temp, file);
+      syncPath(this.dir);
+    }
     this.reservedUpTo = upTo;
   }
 }

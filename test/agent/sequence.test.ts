@@ -1,4 +1,6 @@
 /** The sequence number: only grows; a clean stop leaves no gap, a crash skips the rest of a block. */
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SequenceStore } from "../../agent/sequence.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
@@ -30,5 +32,20 @@ describe("sequence store", () => {
 
   it("never goes below a floor from the outbox, when the file was lost", () => {
     expect(SequenceStore.open(dir.path, 5000).take()).toBe(5000);
+  });
+});
+
+describe("a damaged sequence file", () => {
+  it.each([
+    ["emptied", (file: string) => writeFileSync(file, "")],
+    ["deleted", (file: string) => rmSync(file)],
+    ["garbage", (file: string) => writeFileSync(file, "\u0000\u0000{nope")],
+  ])("does not reset the numbering when %s: the second copy keeps it", (_name, damage) => {
+    const store = SequenceStore.open(dir.path);
+    for (let i = 0; i < 3; i++) store.take();
+    store.close();
+    damage(join(dir.path, "sequence.json"));
+
+    expect(SequenceStore.open(dir.path).take()).toBe(4);
   });
 });

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Outbox } from "../../agent/outbox.js";
+import { Outbox, recordKey } from "../../agent/outbox.js";
 import { SequenceStore } from "../../agent/sequence.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
 import { recordMaker } from "./records-fixture.js";
@@ -84,5 +84,28 @@ describe("outbox", () => {
 
     // The sequence continues above everything handed out, even though the writer was killed.
     expect(SequenceStore.open(dir.path).take()).toBeGreaterThan(Math.max(...accepted));
+  });
+});
+
+describe("an unreadable record", () => {
+  it("is set aside and counted, and the records behind it still come out", async () => {
+    const folder = join(dir.path, "outbox");
+    const records = recordMaker(dir.path)(5);
+    const outbox = await Outbox.open(folder, { syncIntervalMs: 5 });
+    await Promise.all(records.map((r) => outbox.accept(r)));
+    await outbox.close();
+    const { Level } = await import("level");
+    const raw = new Level<string, string>(folder, { valueEncoding: "utf8" });
+    await raw.put(recordKey(2, records[1]!.seq), '{"id":"TRK-T1:2","trunc');
+    await raw.close();
+
+    const reopened = await Outbox.open(folder, { syncIntervalMs: 5 });
+    const read = await reopened.read(2, 0, 100);
+
+    expect(read.map((r) => r.seq)).toEqual([0, 2, 3, 4].map((i) => records[i]!.seq));
+    expect(reopened.unreadableCount).toBe(1);
+    expect(reopened.depth).toBe(4);
+    expect((await reopened.read(2, 0, 100)).length).toBe(4);
+    await reopened.close();
   });
 });
