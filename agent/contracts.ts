@@ -57,6 +57,8 @@ export interface Fix {
   valid: boolean;
   /** Gateway clock when the epoch closed, epoch ms. Never used as the fix time. */
   receivedAtMs: number;
+  /** Monotonic clock (performance.now) when the epoch closed: intervals that survive a gateway clock jump. */
+  receivedMonoMs?: number;
   /** Sentence types that contributed, e.g. ["GNRMC", "GNGGA"] — for diagnostics. */
   sources: string[];
   /** The receiver missed a GPS week rollover and `time` was moved 1024 weeks forward. */

@@ -71,7 +71,7 @@ export async function replayCaptures(options: ReplayOptions, write: (value: unkn
     if (fix.time !== null) clockMs = replayClock(clockMs, fix);
     if (options.print === "fixes") write(toFixLine(fix));
     if (fix.time !== null) feedInputsUpTo(clockMs);
-    pipeline.onFix({ ...fix, receivedAtMs: clockMs });
+    pipeline.onFix({ ...fix, receivedAtMs: clockMs, receivedMonoMs: clockMs });
   };
   const decoder = new GpsDecoder(onFix, clock, (report) => pipeline.onAntenna(report));
   const scale = options.scaleFile === undefined ? null : scaleFeeder(options.scaleFile, config, clock, pipeline);

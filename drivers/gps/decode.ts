@@ -48,8 +48,8 @@ const DECODERS: Record<UsedType, Decoder> = {
     o.timeOfDayMs = timeOfDay(s, 1);
     o.dateMs = rmcDate(s, p.datetime);
     setPosition(s, o, 3);
-    o.speedKnots = kept(s, 7, p.speedKnots);
-    o.courseDeg = kept(s, 8, p.trackTrue);
+    o.speedKnots = within(s, 7, kept(s, 7, p.speedKnots), 0, MAX_KNOTS);
+    o.courseDeg = within(s, 8, kept(s, 8, p.trackTrue), 0, 360);
     o.fixValid = statusValid(field(s, 2), field(s, 12));
   },
   GGA(s, p, o) {
@@ -63,9 +63,9 @@ const DECODERS: Record<UsedType, Decoder> = {
       o.fixValid = quality > 0;
     }
     o.sats = whole(s, 7, p.satellitesInView);
-    o.hdop = kept(s, 8, p.horizontalDilution);
-    o.altM = kept(s, 9, p.altitudeMeters);
-    o.geoidSepM = kept(s, 11, p.geoidalSeperation);
+    o.hdop = within(s, 8, kept(s, 8, p.horizontalDilution), MIN_HDOP, 99.99);
+    o.altM = within(s, 9, kept(s, 9, p.altitudeMeters), -MAX_ALT_M, MAX_ALT_M);
+    o.geoidSepM = within(s, 11, kept(s, 11, p.geoidalSeperation), -MAX_ALT_M, MAX_ALT_M);
   },
   GNS(s, p, o) {
     if (p.sentenceId !== "GNS") return;
@@ -77,9 +77,9 @@ const DECODERS: Record<UsedType, Decoder> = {
       o.quality = fixed === undefined ? "none" : (MODE_QUALITY[fixed] ?? "gps");
     }
     o.sats = whole(s, 7, p.satellitesInView);
-    o.hdop = kept(s, 8, p.horizontalDilution);
-    o.altM = kept(s, 9, p.altitudeMeters);
-    o.geoidSepM = kept(s, 10, p.geoidalSeperation);
+    o.hdop = within(s, 8, kept(s, 8, p.horizontalDilution), MIN_HDOP, 99.99);
+    o.altM = within(s, 9, kept(s, 9, p.altitudeMeters), -MAX_ALT_M, MAX_ALT_M);
+    o.geoidSepM = within(s, 10, kept(s, 10, p.geoidalSeperation), -MAX_ALT_M, MAX_ALT_M);
   },
   GLL(s, p, o) {
     if (p.sentenceId !== "GLL") return;
@@ -90,9 +90,9 @@ const DECODERS: Record<UsedType, Decoder> = {
   VTG(s, p, o) {
     // Mode N: the receiver says this speed and course are not valid.
     if (p.sentenceId !== "VTG" || p.faaMode === "N") return;
-    o.courseDeg = kept(s, 1, p.trackTrue);
-    o.speedKnots = kept(s, 5, p.speedKnots);
-    o.speedKmh = kept(s, 7, p.speedKmph ?? NaN);
+    o.courseDeg = within(s, 1, kept(s, 1, p.trackTrue), 0, 360);
+    o.speedKnots = within(s, 5, kept(s, 5, p.speedKnots), 0, MAX_KNOTS);
+    o.speedKmh = within(s, 7, kept(s, 7, p.speedKmph ?? NaN), 0, MAX_KNOTS * 1.852);
   },
   GSA(s, p, o) {
     if (p.sentenceId !== "GSA") return;
@@ -101,7 +101,7 @@ const DECODERS: Record<UsedType, Decoder> = {
       o.gsaMode = mode;
       o.fixValid = mode !== 1;
     }
-    o.hdop = kept(s, 16, p.HDOP);
+    o.hdop = within(s, 16, kept(s, 16, p.HDOP), MIN_HDOP, 99.99);
   },
   ZDA(s, p, o) {
     if (p.sentenceId !== "ZDA") return;
@@ -109,6 +109,15 @@ const DECODERS: Record<UsedType, Decoder> = {
     o.dateMs = zdaDate(s);
   },
 };
+
+/**
+ * Bounds beyond which a field is not a reading but a corruption that passed the checksum (two
+ * flipped bits cancel in an XOR). A truck does not do 1,000 knots; HDOP 0 cannot happen (the
+ * best geometry gives about 0.5; some receivers print 0.0 for "unknown", read as no value).
+ */
+const MAX_KNOTS = 1000;
+const MIN_HDOP = 0;
+const MAX_ALT_M = 20_000;
 
 /** Decodes a sentence of a used type; throws MalformedSentence when a field is impossible. */
 export function decodeSentence(s: Sentence, type: UsedType): Observation {
@@ -150,6 +159,12 @@ function whole(s: Sentence, index: number, decoded: number): number | null {
   return value;
 }
 
+function within(s: Sentence, index: number, value: number | null, min: number, max: number): number | null {
+  if (value === null) return null;
+  if (value < min || value > max) throw new MalformedSentence(s, index, `${value} is outside ${min}..${max}`);
+  return value;
+}
+
 /** A = valid unless the NMEA 2.3+ mode field says N (no fix). An empty status says nothing. */
 function statusValid(status: string, mode: string): boolean | undefined {
   if (status === "A") return mode !== "N";
@@ -178,7 +193,9 @@ function timeOfDay(s: Sentence, index: number): number | null {
 function rmcDate(s: Sentence, datetime: Date): number | null {
   const raw = field(s, 9);
   if (raw === "") return null;
-  if (!/^\d{6}$/.test(raw) || Number.isNaN(datetime.getTime())) {
+  const [dd, mm] = [Number(raw.slice(0, 2)), Number(raw.slice(2, 4))];
+  // 31 February must not roll over into March: the day and month must survive the round trip.
+  if (!/^\d{6}$/.test(raw) || Number.isNaN(datetime.getTime()) || datetime.getUTCDate() !== dd || datetime.getUTCMonth() + 1 !== mm) {
     throw new MalformedSentence(s, 9, `"${raw}" is not a date ddmmyy`);
   }
   return utcMidnight(datetime);
@@ -190,7 +207,12 @@ function zdaDate(s: Sentence): number | null {
   if (!/^\d{2}$/.test(day) || !/^\d{2}$/.test(month) || !/^\d{4}$/.test(year)) {
     throw new MalformedSentence(s, 2, `"${day},${month},${year}" is not a date dd,mm,yyyy`);
   }
-  return Date.UTC(Number(year), Number(month) - 1, Number(day));
+  const ms = Date.UTC(Number(year), Number(month) - 1, Number(day));
+  const date = new Date(ms);
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() + 1 !== Number(month)) {
+    throw new MalformedSentence(s, 2, `"${day},${month},${year}" is not a date dd,mm,yyyy`);
+  }
+  return ms;
 }
 
 function utcMidnight(date: Date): number {
@@ -211,6 +233,9 @@ function setPosition(s: Sentence, o: Observation, at: number): void {
     throw new MalformedSentence(s, at + 2, `"${lon},${ew}" is not a longitude dddmm.mm,E|W`);
   }
 
+  // Minutes of 60 or more are no position: MediaTek receivers print 8960.000000 (89°60') as a
+  // placeholder before their first fix, and a bit flip can make one too.
+  if (minutesOf(lat) >= 60 || minutesOf(lon) >= 60) return;
   const latDeg = degreesFromDm(lat);
   const lonDeg = degreesFromDm(lon);
   if (latDeg > 90 || lonDeg > 180) {
@@ -219,6 +244,12 @@ function setPosition(s: Sentence, o: Observation, at: number): void {
 
   o.lat = ns === "S" ? -latDeg : latDeg;
   o.lon = ew === "W" ? -lonDeg : lonDeg;
+}
+
+function minutesOf(raw: string): number {
+  const dot = raw.indexOf(".");
+  const end = dot < 0 ? raw.length : dot;
+  return Number(raw.slice(Math.max(0, end - 2)));
 }
 
 /**

@@ -103,6 +103,7 @@ export class EpochAssembler {
       mode: pickMode(obs),
       valid,
       receivedAtMs: this.clock(),
+      receivedMonoMs: performance.now(),
       sources: [...new Set(obs.map((o) => o.talker + o.type))],
     };
   }

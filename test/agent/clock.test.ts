@@ -49,7 +49,8 @@ describe("a gateway clock that lies", () => {
     const jumps = [0, 5e11, -1e12, Date.parse("2026-12-03T08:00:03.200Z")];
     jumps.forEach((gatewayMs, i) => {
       gateway = gatewayMs;
-      pipeline.onFix(at(`2026-12-03T08:00:0${i}.000Z`, gatewayMs, { lat: 31 + i * 1e-4 }));
+      // The monotonic clock goes on steadily while the wall clock jumps.
+      pipeline.onFix(at(`2026-12-03T08:00:0${i}.000Z`, gatewayMs, { lat: 31 + i * 1e-4, receivedMonoMs: i * 1000 }));
     });
 
     expect(records.map((r) => r.seq)).toEqual([1, 2, 3, 4]);

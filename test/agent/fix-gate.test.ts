@@ -9,7 +9,8 @@ import { fixAt } from "../outbox/records-fixture.js";
 const KNOT = 1.852;
 
 function fix(second: number, lat: number, lon: number, speedKmh: number, patch: Partial<Fix> = {}): Fix {
-  return { ...fixAt(0), time: new Date(Date.UTC(2026, 11, 3, 8, 0, 0) + second * 1000).toISOString(), lat, lon, speedKmh, ...patch };
+  const atMs = Date.UTC(2026, 11, 3, 8, 0, 0) + second * 1000;
+  return { ...fixAt(0), time: new Date(atMs).toISOString(), receivedAtMs: atMs + 300, receivedMonoMs: second * 1000, lat, lon, speedKmh, ...patch };
 }
 
 describe("F6: a valid-flagged jump", () => {
@@ -23,7 +24,7 @@ describe("F6: a valid-flagged jump", () => {
     pipeline.onFix(fix(5, 10.0, 3.0, 16.2 * KNOT));
     pipeline.onFix(fix(10, 48.10005, 11.50005, 0));
 
-    expect(pipeline.gateRejections()).toEqual({ invalid: 0, hdop: 0, jump: 1 });
+    expect(pipeline.gateRejections()).toMatchObject({ invalid: 0, hdop: 0, jump: 1, time: 0 });
     const positions = records.filter((r) => r.kind === "position").map((r) => [r.body.lat, r.body.lon]);
     expect(positions).toEqual([
       [48.1, 11.5],
@@ -41,7 +42,7 @@ describe("fix gate", () => {
     expect(g.check(fix(0, 31, 121, 0, { valid: false, lat: null, lon: null }))).toBe("invalid");
     expect(g.check(fix(1, 31, 121, 0, { hdop: 5.1 }))).toBe("hdop");
     expect(g.check(fix(2, 31, 121, 0, { hdop: 5 }))).toBeNull();
-    expect(g.counts()).toEqual({ invalid: 1, hdop: 1, jump: 0 });
+    expect(g.counts()).toMatchObject({ invalid: 1, hdop: 1, jump: 0 });
   });
 
   it("accepts fast but possible driving: 150 km/h for 10 s", () => {
@@ -49,6 +50,15 @@ describe("fix gate", () => {
     g.check(fix(0, 31, 121, 150));
     const metres = (150 / 3.6) * 10;
     expect(g.check(fix(10, 31 + metres / 111_195, 121, 150))).toBeNull();
+  });
+
+  it("rejects a fix whose date jumped (two bit flips pass a checksum), and keeps judging the ones after it", () => {
+    const g = gate();
+    expect(g.check(fix(0, 31, 121, 30))).toBeNull();
+    expect(g.check(fix(1, 31.0001, 121, 30, { time: "2027-12-03T08:00:01.000Z" }))).toBe("time");
+    expect(g.check(fix(2, 31.0002, 121, 30))).toBeNull();
+    expect(g.check(fix(3, 0, 0, 30))).toBe("null_island");
+    expect(g.counts()).toMatchObject({ time: 1, null_island: 1 });
   });
 
   it("trusts three agreeing fixes over a wrong first reference", () => {

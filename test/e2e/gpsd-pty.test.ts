@@ -45,7 +45,7 @@ function receiverBytes(log: string): Buffer {
   return Buffer.from(kept.join("\n"), "latin1");
 }
 
-const comparable = (fix: Fix) => ({ ...fix, receivedAtMs: 0 });
+const comparable = (fix: Fix) => ({ ...fix, receivedAtMs: 0, receivedMonoMs: 0 });
 
 describe("gpsd captures through a pty into the running agent", () => {
   it("has the captures (fails in CI when they are missing)", () => {

@@ -236,3 +236,27 @@ describe("framing through the serial line parser", () => {
     }
   });
 });
+
+describe("values no receiver reports, even behind a good checksum", () => {
+  it.each([
+    ["a negative speed", "$GPRMC,081500.00,A,3114.5000,N,12128.2000,E,-5.0,90.0,151126,,,A"],
+    ["a speed of 99,999 knots", "$GPRMC,081500.00,A,3114.5000,N,12128.2000,E,99999.0,90.0,151126,,,A"],
+    ["a course of 720°", "$GPRMC,081500.00,A,3114.5000,N,12128.2000,E,20.0,720.0,151126,,,A"],
+    ["31 February", "$GPRMC,081500.00,A,3114.5000,N,12128.2000,E,20.0,90.0,310226,,,A"],
+    ["day 00", "$GPRMC,081500.00,A,3114.5000,N,12128.2000,E,20.0,90.0,000000,,,A"],
+    ["a negative HDOP", "$GPGGA,081500.00,3114.5000,N,12128.2000,E,1,09,-3.0,12.0,M,8.0,M,,"],
+    ["an altitude of 999,999 km", "$GPGGA,081500.00,3114.5000,N,12128.2000,E,1,09,0.9,999999999,M,8.0,M,,"],
+  ])("counts %s as malformed and makes no fix of it", (_what, body) => {
+    const { fixes, stats } = decodeLines([sign(body)]);
+
+    expect(stats.faults.malformed).toBe(1);
+    expect(fixes).toHaveLength(0);
+  });
+
+  it("reads minutes of 60 or more (MediaTek's 8960.000000 placeholder) as no position", () => {
+    const { fixes, stats } = decodeLines([sign("$GPRMC,081500.00,A,3175.0000,N,12128.2000,E,20.0,90.0,151126,,,A")]);
+
+    expect(stats.faults.malformed).toBe(0);
+    expect(fixes[0]).toMatchObject({ lat: null, lon: null, valid: false });
+  });
+});
