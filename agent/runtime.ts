@@ -146,7 +146,6 @@ export class Agent {
       silenceTimeoutS: g.silenceTimeoutS,
       reopenMinMs: g.reopenMinMs,
       reopenMaxMs: g.reopenMaxMs,
-      lines: true,
     });
     this.gps = new GpsReader(this.gpsSource, g.epochIdleMs);
     this.gps.on("fix", (fix) => this.handleFix(fix));

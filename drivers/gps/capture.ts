@@ -6,6 +6,7 @@
 import { createReadStream, existsSync } from "node:fs";
 import { ReadlineParser } from "@serialport/parser-readline";
 import { MuckError } from "../../agent/errors.js";
+import { LineGuard } from "./line-guard.js";
 
 export function gpsLineParser(): ReadlineParser {
   // latin1 maps each byte to one char, so a checksum over line noise is computed on the real bytes.
@@ -23,7 +24,7 @@ export function forEachCaptureLine(file: string, onLine: (line: string) => void)
 
   return new Promise((resolve, reject) => {
     const input = createReadStream(file);
-    const parser = input.pipe(gpsLineParser());
+    const parser = input.pipe(new LineGuard()).pipe(gpsLineParser());
 
     input.on("error", (error) => reject(new MuckError("CAPTURE_NOT_FOUND", `cannot read ${file}: ${error.message}`)));
     parser.on("data", (line: string) => {
