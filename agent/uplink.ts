@@ -149,10 +149,11 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
 
     if (this.connected) {
       await this.waitForInFlight(graceMs);
-      await publishAsync(client, this.statusTopic, this.statusPayload(false), { qos: 1, retain: true }).catch(() => undefined);
+      // Bounded: on a half-open link the PUBACK never comes, and a stop must not hang on it.
+      await withTimeout(publishAsync(client, this.statusTopic, this.statusPayload(false), { qos: 1, retain: true }), graceMs).catch(() => undefined);
     }
     this.connected = false;
-    await client.endAsync(false).catch(() => undefined);
+    await withTimeout(client.endAsync(false), graceMs).catch(() => client.end(true));
   }
 
   /** Sequence numbers of the records awaiting PUBACK: not to be thinned away under them. */
@@ -284,7 +285,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
         await this.fillWindow();
       } while (this.pumpAgain);
     } catch (error) {
-      this.log.error({ err: error }, "reading the outbox failed; retrying on the next record");
+      // While stopping, the store closes under a read in progress: nothing is lost, nothing to say.
+      if (!this.stopped) this.log.error({ err: error }, "reading the outbox failed; retrying on the next record");
     } finally {
       this.pumping = false;
     }
@@ -327,7 +329,14 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     this.counters.acknowledged += done.records.length;
     this.lastPubackAt = new Date().toISOString();
 
-    await this.outbox.ack(done.records);
+    try {
+      await this.outbox.ack(done.records);
+    } catch (error) {
+      // The delete failed (a full disk, a closed store): the records stay and go out again — a
+      // duplicate the consumer drops, never a loss, and never an unhandled rejection.
+      this.log.error({ err: (error as Error).message, records: done.records.length }, "deleting acknowledged records failed; they will be sent again");
+      return;
+    }
     this.emit("acked", done.records);
     void this.pump();
   }
@@ -371,4 +380,12 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
 
 function publishAsync(client: MqttClient, topic: string, payload: string, opts: { qos: 1; retain: boolean }): Promise<void> {
   return new Promise((resolve, reject) => client.publish(topic, payload, opts, (error) => (error ? reject(error) : resolve())));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

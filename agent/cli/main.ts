@@ -39,10 +39,10 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-// `muck-agent replay … | head`: a reader that stops early is not an error.
+// `muck-agent replay … | head`: a reader that stops early is not an error, and must not end the
+// command either — `run --print-records` keeps recording, `config check` keeps its exit code.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
+  if (error.code !== "EPIPE") throw error;
 });
 
 await main(process.argv);

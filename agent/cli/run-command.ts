@@ -28,13 +28,25 @@ export function runCommand(): Command {
     });
 }
 
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later ones while stopping are logged, not fatal: a
+ * supervisor or a terminal often sends two. SIGHUP (config reload is not built yet) and SIGUSR2
+ * are logged and ignored, so a stray signal cannot kill the agent without a clean stop.
+ */
 function untilSignal(): Promise<void> {
   const log = logger("agent");
+  let stopping = false;
+  for (const signal of ["SIGHUP", "SIGUSR2"] as const) {
+    process.on(signal, () => log.warn({ signal }, "signal ignored (config reload is not supported yet)"));
+  }
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn({ signal }, "already stopping");
+        return;
+      }
+      stopping = true;
       log.info({ signal }, "stopping");
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
       resolve();
     };
     process.on("SIGINT", stop);

@@ -119,3 +119,22 @@ describe("a half-open link", () => {
     expect(during.filter((r) => !delivered.has(r.id))).toEqual([]);
   });
 });
+
+describe("stopping on a half-open link", () => {
+  it("does not hang waiting for the offline status's PUBACK", async () => {
+    const proxy = await startPubackProxy(broker.port);
+    const outbox = await outboxAt(dir.path);
+    const uplink = new Uplink(outbox, uplinkOptions(proxy.url));
+    uplink.start();
+    await waitFor(() => uplink.stats().connected, 5000, "connected");
+    proxy.blackhole = true;
+
+    const started = Date.now();
+    await uplink.stop(300);
+    const tookMs = Date.now() - started;
+    await outbox.close();
+    await proxy.close();
+
+    expect(tookMs).toBeLessThan(2000);
+  });
+});
