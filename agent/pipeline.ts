@@ -32,6 +32,8 @@ export interface PipelineClockOptions {
   watch: ClockWatch;
 }
 
+const FRESH_FIX_MS = 10_000;
+
 export class RecordPipeline {
   private readonly positions: PositionCadence;
   private readonly weights: WeightCadence;
@@ -101,13 +103,23 @@ export class RecordPipeline {
     this.detection?.onGpsSilence(fromMs, atMs);
   }
 
+  /**
+   * The GPS time of a weight: the last valid fix's, but only when that fix is at most
+   * FRESH_FIX_MS old — with the GPS lost for an hour, an hour-old time would be a wrong one.
+   */
+  private gpsTimeNear(gatewayMs: number): string | null {
+    const fix = this.lastValidFix;
+    if (fix === null || fix.time === null || Math.abs(gatewayMs - fix.receivedAtMs) > FRESH_FIX_MS) return null;
+    return fix.time;
+  }
+
   /** Fixes the gate kept from the cadence (and from every detector), by reason. */
   gateRejections(): Record<GateRejection, number> {
     return this.gate.counts();
   }
 
   onWeight(sample: WeightSample): void {
-    if (this.weights.offer(sample)) this.emit(this.records.weight(sample, this.lastValidFix?.time ?? null));
+    if (this.weights.offer(sample)) this.emit(this.records.weight(sample, this.gpsTimeNear(Date.parse(sample.time))));
     this.detection?.onWeight(sample);
   }
 

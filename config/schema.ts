@@ -15,7 +15,7 @@ import { DetectSchema } from "./detect-schema.js";
 
 /** Speeds a UART and its termios settings support out of the box (Linux `Bxxxx` constants). */
 export const STANDARD_BAUD_RATES = [
-  4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600,
+  1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600,
 ] as const;
 
 const MIB = 1024 * 1024;

@@ -84,3 +84,22 @@ describe("weight cadence", () => {
     expect(cadence.offer(sample(64, 10_210, { stable: false }))).toBe(true);
   });
 });
+
+describe("the GPS time of a weight record", () => {
+  it("is the last fix's while it is fresh, and null once the GPS has been gone for a while", async () => {
+    const { RecordPipeline } = await import("../../agent/pipeline.js");
+    const { AgentConfigSchema } = await import("../../config/schema.js");
+    const records: Array<{ kind: string; gpsTime: string | null }> = [];
+    let seq = 0;
+    const pipeline = new RecordPipeline(AgentConfigSchema.parse({ truckId: "W", cadence: { weightDeltaKg: 1 } }), { take: () => ++seq }, (r) => records.push(r));
+    const t0 = Date.UTC(2026, 11, 3, 8, 0, 0);
+    pipeline.onFix({ ...fixAt(0), time: new Date(t0).toISOString(), receivedAtMs: t0 });
+    const weight = (offsetMs: number, kg: number) =>
+      pipeline.onWeight({ time: new Date(t0 + offsetMs).toISOString(), weightKg: kg, kind: "gross", stable: true, overload: false, error: false });
+
+    weight(2_000, 1000);
+    weight(60_000, 3000);
+
+    expect(records.filter((r) => r.kind === "weight").map((r) => r.gpsTime)).toEqual([new Date(t0).toISOString(), null]);
+  });
+});
