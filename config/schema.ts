@@ -7,11 +7,20 @@
  * cannot drift from the code. Sections use `prefault({})` so an absent section still gets the
  * defaults of its fields (zod 4's `default` would skip parsing them).
  */
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { LOG_LEVELS } from "../agent/log.js";
 import { notAbove, once, option, optional, required, satisfies } from "./option.js";
 import { isKnownTimeZone } from "./zones/local-time.js";
 import { DetectSchema } from "./detect-schema.js";
+
+function isReadablePemFile(path: string): boolean {
+  try {
+    return readFileSync(path, "utf8").includes("-----BEGIN CERTIFICATE-----");
+  } catch {
+    return false;
+  }
+}
 
 /** Speeds a UART and its termios settings support out of the box (Linux `Bxxxx` constants). */
 export const STANDARD_BAUD_RATES = [
@@ -177,7 +186,8 @@ const MqttSchema = z
     username: optional(z.string(), "Broker user name."),
     password: optional(z.string(), "Broker password (MQTT 3.1.1 requires a username with it)."),
     caFile: optional(
-      z.string().min(1),
+      // Checked here, not at connect: a missing CA must stop `config check`, not the running agent.
+      satisfies((path) => isReadablePemFile(path), "a readable PEM file", "not a readable PEM certificate file"),
       "CA certificate (PEM file) the broker's certificate must chain to, for mqtts://; unset: the system's CAs. The server is always verified.",
     ),
     connectTimeoutS: option(
