@@ -231,7 +231,10 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   /** Bytes the store's files take on disk now. */
   diskBytes(): number {
     let bytes = 0;
-    for (const name of readdirSync(this.folder)) bytes += statSync(join(this.folder, name)).size;
+    for (const name of readdirSync(this.folder)) {
+      // LevelDB deletes files as it compacts, between our listing and our stat: gone is 0 bytes.
+      bytes += statSync(join(this.folder, name), { throwIfNoEntry: false })?.size ?? 0;
+    }
     return bytes;
   }
 
