@@ -58,7 +58,9 @@ export class StorageBudget {
 
   /** Measures the store and thins until it fits (or nothing thinnable is left). */
   enforce(): Promise<void> {
-    this.enforcing ??= this.thinUntilInBudget().finally(() => (this.enforcing = null));
+    this.enforcing ??= this.thinUntilInBudget()
+      .catch((error: Error) => this.log.error({ err: error.message }, "enforcing the outbox budget failed; trying again later"))
+      .finally(() => (this.enforcing = null));
     return this.enforcing;
   }
 
