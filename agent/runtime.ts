@@ -75,7 +75,9 @@ export class Agent {
     const floor = Math.max(this.outbox.maxSeq + 1, readNextSeqHint(c.dataDir) ?? 1);
     const sequence = (this.sequence = SequenceStore.open(c.dataDir, floor));
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record), Date.now, { dateFloorMs: GPS_DATE_FLOOR_MS, watch: this.clockWatch });
-    void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, sequence.peek() - 1));
+    // Read before this start writes a new hint over it: it describes the store found at open.
+    const headHint = readHeadHint(c.dataDir);
+    void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, headHint, sequence.peek() - 1));
     this.pipeline.detect({
       config: c.detect,
       zones: this.zones,
@@ -183,9 +185,9 @@ export class Agent {
    * salvaged from that range are sent as usual; the consumer counts only the missing ones as
    * accounted for.
    */
-  private reportRecovery(recovery: StoreRecovery | null, highestIssued: number): void {
+  private reportRecovery(recovery: StoreRecovery | null, headHint: number | null, highestIssued: number): void {
     if (recovery === null || this.pipeline === null) return;
-    const fromSeq = Math.min(readHeadHint(this.config.dataDir) ?? 1, highestIssued);
+    const fromSeq = Math.min(headHint ?? 1, highestIssued);
     this.pipeline.event({
       type: "outbox_lost",
       // A torn log tail is most often the last batch of a power cut, never accepted: a warning.

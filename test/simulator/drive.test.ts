@@ -191,7 +191,7 @@ describe("drive player over a real pseudo-terminal", () => {
     expect(tookMs).toBeLessThan(2500);
 
     const received = decodeAll(agent.lines).fixes;
-    const strip = (fix: Fix) => ({ ...fix, receivedAtMs: 0 });
+    const strip = (fix: Fix) => ({ ...fix, receivedAtMs: 0, receivedMonoMs: 0 });
     expect(received.map(strip)).toEqual(expected.map(strip));
   });
 });
