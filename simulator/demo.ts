@@ -142,11 +142,20 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-function optionsFromCommandLine(argv: string[]): DemoOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: { duration: { type: "string" }, "speed-factor": { type: "string" } },
-  });
+const USAGE = `usage: node build/simulator/demo.js [--duration S] [--speed-factor N]   (or npm start)
+environment: MUCK_DEMO_DURATION, MUCK_DEMO_SPEED_FACTOR, MUCK_DEMO_PORT, MUCK_BROKER_URL, MUCK_LOG_LEVEL`;
+
+function optionsFromCommandLine(argv: string[]): DemoOptions | "help" {
+  let values: { duration?: string; "speed-factor"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { duration: { type: "string" }, "speed-factor": { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (error) {
+    throw new MuckError("USAGE", `${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help === true) return "help";
   const env = process.env;
 
   return {
@@ -180,9 +189,12 @@ async function main(): Promise<void> {
   setLogLevel((LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : "warn");
 
   try {
-    await runDemo(optionsFromCommandLine(process.argv.slice(2)));
+    const options = optionsFromCommandLine(process.argv.slice(2));
+    if (options === "help") process.stdout.write(`${USAGE}\n`);
+    else await runDemo(options);
   } catch (error) {
-    const code = error instanceof MuckError ? error.code : "INTERNAL";
+    // A broker that cannot be reached is the user's setting, not a bug: say so by its code.
+    const code = error instanceof MuckError ? error.code : ((error as { code?: string }).code ?? "INTERNAL");
     process.stderr.write(`muck-agent demo: ${code}: ${(error as Error).message}\n`);
     process.exitCode = error instanceof MuckError ? 2 : 1;
   }
