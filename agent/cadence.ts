@@ -24,6 +24,8 @@ export interface PositionCadenceOptions {
 
 interface Recorded {
   atMs: number;
+  /** Whether atMs is GPS time or (before the receiver's first date) the gateway clock. */
+  gpsTime: boolean;
   lat: number;
   lon: number;
   speedKmh: number;
@@ -42,6 +44,7 @@ export class PositionCadence {
 
     const current: Recorded = {
       atMs: fix.time === null ? fix.receivedAtMs : Date.parse(fix.time),
+      gpsTime: fix.time !== null,
       lat: fix.lat,
       lon: fix.lon,
       speedKmh: fix.speedKmh ?? 0,
@@ -56,6 +59,8 @@ export class PositionCadence {
 
   private isDue(last: Recorded, now: Recorded): boolean {
     const o = this.options;
+    // Two clocks cannot be subtracted: the first fix with a date after undated ones starts afresh.
+    if (now.gpsTime !== last.gpsTime) return true;
     const elapsedS = (now.atMs - last.atMs) / 1000;
     if (elapsedS < 0) return false; // a repeated or out-of-order epoch
     if (now.stopped !== last.stopped) return true;

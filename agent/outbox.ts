@@ -221,8 +221,12 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
 
     for (const { key } of keys) this.deleting.add(key);
     try {
-      await this.db.batch(keys.map(({ key }) => ({ type: "del" as const, key })));
-      for (const { cls } of keys) this.counts[cls]--;
+      // Only what is still there counts: thinning may have removed a record that was already
+      // read for sending, and its PUBACK must not take it off the count a second time.
+      const present = await this.db.getMany(keys.map(({ key }) => key));
+      const stored = keys.filter((_, i) => present[i] !== undefined);
+      await this.db.batch(stored.map(({ key }) => ({ type: "del" as const, key })));
+      for (const { cls } of stored) this.counts[cls]--;
     } finally {
       for (const { key } of keys) this.deleting.delete(key);
     }

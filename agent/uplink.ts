@@ -105,6 +105,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private readonly bytes: DailyBytes;
   private statusTimer: NodeJS.Timeout | null = null;
   private pubackTimer: NodeJS.Timeout | null = null;
+  private lastPubackMono = 0;
   private lastPubackAt: string | null = null;
   private readonly log = logger("uplink");
   private readonly onDurable = () => void this.pump();
@@ -328,6 +329,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     for (const record of done.records) this.inFlightRecordSeqs.delete(record.seq);
     this.counters.acknowledged += done.records.length;
     this.lastPubackAt = new Date().toISOString();
+    this.lastPubackMono = performance.now();
 
     try {
       await this.outbox.ack(done.records);
@@ -362,10 +364,13 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
         this.pubackTimer = null;
         return;
       }
-      if (performance.now() - oldest.sentAtMs < timeoutMs || this.client === null) return;
+      // Progress, not age: on a slow link a publish may wait behind others for longer than the
+      // timeout while PUBACKs keep coming. Half-open means nothing acknowledged for that long.
+      const waitingSince = Math.max(oldest.sentAtMs, this.lastPubackMono);
+      if (performance.now() - waitingSince < timeoutMs || this.client === null) return;
 
       this.counters.halfOpen++;
-      this.log.warn({ waitedS: (performance.now() - oldest.sentAtMs) / 1000, inFlight: this.inFlight.size }, "no PUBACK in time: link presumed half-open, reconnecting");
+      this.log.warn({ waitedS: (performance.now() - waitingSince) / 1000, inFlight: this.inFlight.size }, "no PUBACK in time: link presumed half-open, reconnecting");
       this.client.stream.destroy();
     }, Math.min(1000, timeoutMs / 4));
   }
