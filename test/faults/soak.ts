@@ -81,7 +81,7 @@ export interface SoakResult {
   freshLatencyMs: number | null;
   /**
    * The outbox by class in the agent's last status, everything delivered: all zero when its
-   * counts are right (they drift below zero with the bug in thinning-counts.test.ts).
+   * counts are right (they once drifted below zero when thinning met a drain).
    */
   outboxAtEnd: Record<string, number> | null;
   failures: string[];
