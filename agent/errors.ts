@@ -15,7 +15,11 @@ export type ErrorCode =
   | "ZONES_NOT_FOUND"
   | "ZONES_NOT_JSON"
   | "ZONES_INVALID"
-  | "USAGE";
+  | "USAGE"
+  | "SECRET_EXPOSED"
+  | "SECRET_UNREADABLE"
+  | "INSTALL_FAILED"
+  | "STATUS_UNAVAILABLE";
 
 export class MuckError extends Error {
   readonly code: ErrorCode;

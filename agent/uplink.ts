@@ -14,7 +14,6 @@
  *   last will says offline (delayed under MQTT 5 by `willDelayS`, so a cell handover does not flap it).
  */
 import { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { AgentRecord } from "./contracts.js";
 import { logger } from "./log.js";
@@ -22,17 +21,15 @@ import { DailyBytes } from "./daily-bytes.js";
 import { Drain, type BackfillOptions, type OutgoingMessage } from "./drain.js";
 import type { Outbox } from "./outbox.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
+import { loadUplinkSecrets, urlForLog, type SecretSources, type UplinkSecrets } from "./uplink-secrets.js";
 
-export interface UplinkOptions {
+export interface UplinkOptions extends SecretSources {
   url: string;
   protocolVersion: 4 | 5;
   truckId: string;
   topicPrefix: string;
   keepaliveS: number;
   username?: string | undefined;
-  password?: string | undefined;
-  /** PEM file of the CA that signed the broker's certificate (mqtts://); the server is always verified. */
-  caFile?: string | undefined;
   connectTimeoutS: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
@@ -108,6 +105,9 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private lastPubackMono = 0;
   private lastPubackAt: string | null = null;
   private readonly log = logger("uplink");
+  private readonly urlForLog: string;
+  /** The last secrets read without error: a rotation half done at reconnect keeps the old ones. */
+  private secrets: UplinkSecrets;
   private readonly onDurable = () => void this.pump();
   /** Records were put back below the cursor (a salvaged store): read from the start again. */
   private readonly onRewind = () => {
@@ -122,6 +122,12 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     super();
     this.drain = new Drain(outbox, options.backfill ?? NO_BATCHING);
     this.bytes = new DailyBytes(options.dailyCapBytes);
+    this.urlForLog = urlForLog(options.url);
+    // Read now, so a missing or exposed key stops the agent at start with its path named.
+    this.secrets = loadUplinkSecrets(options);
+    if (isPlainRemote(options.url)) {
+      this.log.warn({ url: this.urlForLog }, "plain mqtt:// to a remote broker: records and credentials travel unencrypted; use mqtts://");
+    }
   }
 
   start(): void {
@@ -196,8 +202,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
       connectTimeout: o.connectTimeoutS * 1000,
       reconnectPeriod: 0,
       username: o.username,
-      password: o.password,
-      ca: o.caFile === undefined ? undefined : readFileSync(o.caFile),
+      ...this.freshSecrets(),
+      // Always: the broker's certificate must chain to the CA and name the host of the URL.
       rejectUnauthorized: true,
       properties: mqtt5 ? { sessionExpiryInterval: o.sessionExpiryS } : undefined,
       will: {
@@ -217,6 +223,16 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     client.on("close", () => this.onClose(client));
   }
 
+  /** The secrets as the files hold them now (a rotation takes effect here), else the last good ones. */
+  private freshSecrets(): UplinkSecrets {
+    try {
+      this.secrets = loadUplinkSecrets(this.options);
+    } catch (error) {
+      this.log.error({ err: (error as Error).message }, "reading the broker credentials failed; using the previous ones");
+    }
+    return this.secrets;
+  }
+
   private onConnect(client: MqttClient): void {
     if (client !== this.client) return;
 
@@ -227,7 +243,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     // Everything unacknowledged is read again from the outbox, oldest first.
     this.clearInFlight();
     this.drain.restart();
-    this.log.info({ url: this.options.url, depth: this.outbox.depth }, "connected to broker");
+    this.log.info({ url: this.urlForLog, depth: this.outbox.depth }, "connected to broker");
     this.publishStatus();
     this.statusTimer ??= setInterval(() => this.publishStatus(), (this.options.statusIntervalS ?? 60) * 1000);
     this.emit("connected");
@@ -240,14 +256,14 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     // The first failure of an outage is what an installer needs to see (a TLS or credentials
     // problem shows here); the retries after it would only flood the log.
     const level = this.attempt === 0 ? "warn" : "debug";
-    this.log[level]({ url: this.options.url, err: error.message, code: error.code }, "broker connection failed");
+    this.log[level]({ url: this.urlForLog, err: error.message, code: error.code }, "broker connection failed");
   }
 
   private onClose(client: MqttClient): void {
     if (client !== this.client || this.stopped) return;
 
     if (this.connected) {
-      this.log.warn({ url: this.options.url, inFlight: this.inFlight.size, depth: this.outbox.depth }, "broker connection lost");
+      this.log.warn({ url: this.urlForLog, inFlight: this.inFlight.size, depth: this.outbox.depth }, "broker connection lost");
       this.emit("disconnected", "closed");
     }
     this.connected = false;
@@ -381,6 +397,13 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isPlainRemote(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === "mqtt:" && !LOOPBACK.has(parsed.hostname) && !parsed.hostname.startsWith("127.");
 }
 
 function publishAsync(client: MqttClient, topic: string, payload: string, opts: { qos: 1; retain: boolean }): Promise<void> {

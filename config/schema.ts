@@ -8,6 +8,7 @@
  * defaults of its fields (zod 4's `default` would skip parsing them).
  */
 import { readFileSync } from "node:fs";
+import { exposedMode } from "../agent/uplink-secrets.js";
 import { z } from "zod";
 import { LOG_LEVELS } from "../agent/log.js";
 import { notAbove, once, option, optional, required, satisfies } from "./option.js";
@@ -20,6 +21,42 @@ function isReadablePemFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isReadablePemKey(path: string): boolean {
+  try {
+    return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(readFileSync(path, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** A secret file only its owner may read; a file that cannot be read is reported by its own check. */
+function isPrivateToOwner(path: string): boolean {
+  try {
+    return exposedMode(path) === null;
+  } catch {
+    return true;
+  }
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A private file: readable, and unreadable to group and others (chmod 600). */
+function privateFile(readable: (path: string) => boolean, expected: string) {
+  return satisfies(readable, expected, `not a readable ${expected}`).refine(isPrivateToOwner, {
+    message: "readable by group or others; chmod 600 it, owned by the agent's user",
+    params: { expected: "a file only its owner can read (mode 600 or 400)" },
+  });
 }
 
 /** Speeds a UART and its termios settings support out of the box (Linux `Bxxxx` constants). */
@@ -184,11 +221,30 @@ const MqttSchema = z
       "MQTT keepalive; long enough to spare cellular data, short enough to notice a dead link. 0 disables.",
     ),
     username: optional(z.string(), "Broker user name."),
-    password: optional(z.string(), "Broker password (MQTT 3.1.1 requires a username with it)."),
+    password: optional(
+      z.string(),
+      "Broker password inline; prefer passwordFile or passwordEnv, which keep it out of the config (MQTT 3.1.1 requires a username with any password).",
+    ),
+    passwordFile: optional(
+      privateFile(isReadableFile, "password file"),
+      "File holding the broker password (one line); must be readable only by its owner.",
+    ),
+    passwordEnv: optional(
+      satisfies((name) => ENV_NAME.test(name), "an environment variable name", "not an environment variable name"),
+      "Environment variable holding the broker password, e.g. from a systemd drop-in or credential.",
+    ),
     caFile: optional(
       // Checked here, not at connect: a missing CA must stop `config check`, not the running agent.
       satisfies((path) => isReadablePemFile(path), "a readable PEM file", "not a readable PEM certificate file"),
       "CA certificate (PEM file) the broker's certificate must chain to, for mqtts://; unset: the system's CAs. The server is always verified.",
+    ),
+    certFile: optional(
+      satisfies((path) => isReadablePemFile(path), "a readable PEM file", "not a readable PEM certificate file"),
+      "This truck's client certificate (PEM) for mutual TLS; needs keyFile.",
+    ),
+    keyFile: optional(
+      privateFile(isReadablePemKey, "PEM private key file"),
+      "Private key (PEM) of certFile; must be readable only by its owner (chmod 600).",
     ),
     connectTimeoutS: option(
       positive.max(600),
@@ -254,14 +310,43 @@ const MqttSchema = z
     notAbove("reconnectMinMs", "reconnectMaxMs"),
     once("reconnectMinMs", "reconnectMaxMs"),
   )
-  .superRefine(passwordHasUsername, once("password", "username", "protocolVersion"));
+  .superRefine(passwordHasUsername, once("password", "passwordFile", "passwordEnv", "username", "protocolVersion"))
+  .superRefine(onePasswordSource, once("password", "passwordFile", "passwordEnv"))
+  .superRefine(certWithKey, once("certFile", "keyFile"));
+
+const PASSWORD_SOURCES = ["password", "passwordFile", "passwordEnv"] as const;
+
+// Two sources would leave it unclear which one the broker gets after an edit.
+function onePasswordSource(mqtt: Partial<Record<(typeof PASSWORD_SOURCES)[number], string>>, ctx: z.RefinementCtx): void {
+  const given = PASSWORD_SOURCES.filter((key) => mqtt[key] !== undefined);
+  if (given.length <= 1) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [given[1]!],
+    message: `give the password one way only (${given.join(" and ")} are both set)`,
+    params: { expected: "one of password, passwordFile, passwordEnv" },
+  });
+}
+
+// A certificate without its key (or the reverse) cannot complete a TLS handshake.
+function certWithKey(mqtt: { certFile?: string | undefined; keyFile?: string | undefined }, ctx: z.RefinementCtx): void {
+  if ((mqtt.certFile === undefined) === (mqtt.keyFile === undefined)) return;
+  const missing = mqtt.certFile === undefined ? "certFile" : "keyFile";
+  ctx.addIssue({
+    code: "custom",
+    path: [missing],
+    message: `mutual TLS needs both certFile and keyFile (${missing} is missing)`,
+    params: { expected: "both certFile and keyFile, or neither" },
+  });
+}
 
 // MQTT 3.1.1 (§3.1.2.9) forbids the password flag without the user name flag; MQTT 5 allows it.
 function passwordHasUsername(
-  mqtt: { password?: string | undefined; username?: string | undefined; protocolVersion: number },
+  mqtt: Partial<Record<(typeof PASSWORD_SOURCES)[number], string>> & { username?: string | undefined; protocolVersion: number },
   ctx: z.RefinementCtx,
 ): void {
-  if (mqtt.password === undefined || mqtt.username !== undefined || mqtt.protocolVersion === 5) {
+  const hasPassword = PASSWORD_SOURCES.some((key) => mqtt[key] !== undefined);
+  if (!hasPassword || mqtt.username !== undefined || mqtt.protocolVersion === 5) {
     return;
   }
   ctx.addIssue({
@@ -436,6 +521,32 @@ const InputsSchema = z
   })
   .strict();
 
+const StatusSchema = z
+  .object({
+    fileIntervalS: option(
+      positive.max(3600),
+      5,
+      "s",
+      "How often the running agent writes its health to <dataDir>/status.json, which `muck-agent status` reads.",
+    ),
+  })
+  .strict();
+
+const MetricsSchema = z
+  .object({
+    port: optional(
+      integer.min(1).max(65_535),
+      "TCP port of the Prometheus metrics endpoint (GET /metrics); unset: no endpoint, nothing listens.",
+    ),
+    host: option(
+      z.string().min(1),
+      "127.0.0.1",
+      "",
+      "Address the metrics endpoint binds to; keep the loopback unless a scraper on the network must reach it.",
+    ),
+  })
+  .strict();
+
 export const AgentConfigSchema = z
   .object({
     truckId: required(
@@ -475,6 +586,8 @@ export const AgentConfigSchema = z
     backfill: BackfillSchema.prefault({}),
     zones: ZonesSchema.prefault({}),
     inputs: InputsSchema.prefault({}),
+    status: StatusSchema.prefault({}),
+    metrics: MetricsSchema.prefault({}),
   })
   .strict();
 

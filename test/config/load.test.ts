@@ -83,6 +83,8 @@ describe("the shipped example files", () => {
       backfill: { minBacklog: 20, maxRecords: 200, maxBytes: 4800 },
       zones: { timeZone: "Asia/Shanghai" },
       inputs: {},
+      status: { fileIntervalS: 5 },
+      metrics: { host: "127.0.0.1" },
     });
   });
 });

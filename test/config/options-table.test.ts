@@ -57,7 +57,11 @@ describe("option documentation", () => {
       ["scale.path", true],
       ["mqtt.username", false],
       ["mqtt.password", false],
+      ["mqtt.passwordFile", false],
+      ["mqtt.passwordEnv", false],
       ["mqtt.caFile", false],
+      ["mqtt.certFile", false],
+      ["mqtt.keyFile", false],
       ["mqtt.dailyCapBytes", false],
       ["detect.speed.preWarningKmh", false],
       ["detect.vehicle.plate", false],
@@ -69,6 +73,7 @@ describe("option documentation", () => {
         [`inputs.${name}.path`, false],
         [`inputs.${name}.line`, false],
       ]),
+      ["metrics.port", false],
     ]);
   });
 
