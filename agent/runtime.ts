@@ -26,6 +26,8 @@ import type { GpsStats } from "../drivers/gps/gps-decoder.js";
 import { SerialSource, type SerialState } from "../drivers/serial/serial-source.js";
 import { ScaleInput } from "./scale-input.js";
 import { InputsReader } from "../drivers/inputs/inputs-reader.js";
+import { droppedSentences, type HealthSnapshot } from "./health.js";
+import { HealthReporter } from "./health-reporter.js";
 
 const COMPACT_EVERY_ACKS = 50_000;
 
@@ -50,6 +52,10 @@ export class Agent {
   private readonly clockWatch = new ClockWatch();
   /** Age of the oldest unacknowledged record, refreshed in the background (the status is sync). */
   private oldestRecordAgeS: number | null = null;
+  private oldestRecordAt: string | null = null;
+  private readonly startedAt = new Date().toISOString();
+  private lastFixAtMs: number | null = null;
+  private health: HealthReporter | null = null;
   private oldestTimer: NodeJS.Timeout | null = null;
   private pipeline: RecordPipeline | null = null;
   private gpsSource: SerialSource | null = null;
@@ -94,8 +100,11 @@ export class Agent {
     this.budget = new StorageBudget(this.outbox, { maxBytes: c.outbox.maxBytes }, () => uplink.inFlightSeqs(), (pass) => this.reportThinned(pass));
     this.budget.start();
     void this.budget.enforce();
-    this.oldestTimer = setInterval(() => void this.refreshOldest(), 15_000);
-    void this.refreshOldest();
+    // As often as the status file is written, so its oldest-record age is never older than itself.
+    this.oldestTimer = setInterval(() => void this.refreshOldest(), Math.min(15, c.status.fileIntervalS) * 1000);
+    await this.refreshOldest();
+    this.health = new HealthReporter(c, () => this.healthSnapshot(true));
+    await this.health.start();
 
     this.startGps();
     if (c.scale !== undefined) {
@@ -119,7 +128,10 @@ export class Agent {
     this.budget?.stop();
     if (this.oldestTimer !== null) clearInterval(this.oldestTimer);
     await this.uplink?.stop();
+    await this.refreshOldest();
+    const last = this.healthSnapshot(false);
     await this.outbox?.close();
+    await this.health?.stop(last);
     this.sequence?.close();
     this.log.info({ truckId: this.config.truckId }, "agent stopped");
   }
@@ -136,6 +148,47 @@ export class Agent {
         ...(this.gpsSource === null ? {} : { gps: this.gpsSource.state }),
         ...(this.scale === null ? {} : { scale: this.scale.source.state }),
       },
+    };
+  }
+
+  /** What `muck-agent status` and the metrics endpoint show (see agent/health.ts). */
+  healthSnapshot(running: boolean): HealthSnapshot {
+    const status = this.status();
+    const outbox = this.outbox;
+    const uplink = status.uplink;
+    const sample = this.scale?.lastSample ?? null;
+    return {
+      truckId: this.config.truckId,
+      version: AGENT_VERSION,
+      pid: process.pid,
+      running,
+      startedAt: this.startedAt,
+      writtenAt: new Date().toISOString(),
+      lastFixAt: this.lastFixAtMs === null ? null : new Date(this.lastFixAtMs).toISOString(),
+      lastScaleSampleAt: sample?.time ?? null,
+      queue: {
+        depth: status.outboxDepth,
+        byClass: outbox === null
+          ? { events: 0, trips: 0, positions: 0, weights: 0 }
+          : { events: outbox.depthOf(0), trips: outbox.depthOf(1), positions: outbox.depthOf(2), weights: outbox.depthOf(3) },
+        oldestRecordAt: status.outboxDepth === 0 ? null : this.oldestRecordAt,
+      },
+      drops: {
+        gpsSentences: droppedSentences(status.gps?.faults),
+        fixesRejected: status.gate ?? {},
+        recordsNotAccepted: this.notAccepted,
+        recordsThinned: this.budget?.thinned() ?? {},
+      },
+      uplink: {
+        connected: uplink?.connected ?? false,
+        connects: uplink?.connects ?? 0,
+        reconnects: uplink?.reconnects ?? 0,
+        halfOpen: uplink?.halfOpen ?? 0,
+        published: uplink?.published ?? 0,
+        acknowledged: uplink?.acknowledged ?? 0,
+        lastPubackAt: uplink?.lastPubackAt ?? null,
+      },
+      devices: status.devices,
     };
   }
 
@@ -174,6 +227,7 @@ export class Agent {
   }
 
   private handleFix(fix: Fix): void {
+    if (fix.valid) this.lastFixAtMs = Date.now();
     this.onFix(fix);
     this.pipeline!.onFix(fix);
   }
@@ -226,6 +280,7 @@ export class Agent {
   private async refreshOldest(): Promise<void> {
     const oldest = await this.outbox?.oldest().catch(() => null);
     this.oldestRecordAgeS = oldest == null ? null : Math.round((Date.now() - Date.parse(oldest.receivedAt)) / 1000);
+    this.oldestRecordAt = oldest?.receivedAt ?? null;
     const nextSeq = this.sequence?.peek() ?? 1;
     writeHeadHint(this.config.dataDir, oldest?.seq ?? nextSeq, nextSeq);
   }

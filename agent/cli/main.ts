@@ -10,6 +10,7 @@ import { consumeCommand } from "./consume-command.js";
 import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
 import { simCommand } from "./sim-command.js";
+import { statusCommand } from "./status-command.js";
 
 export function buildProgram(): Command {
   return new Command("muck-agent")
@@ -20,7 +21,8 @@ export function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(configCommand())
     .addCommand(simCommand())
-    .addCommand(consumeCommand());
+    .addCommand(consumeCommand())
+    .addCommand(statusCommand());
 }
 
 async function main(argv: string[]): Promise<void> {

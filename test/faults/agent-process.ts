@@ -30,14 +30,21 @@ export class AgentProcess {
   private readonly stdoutEnded: Promise<void>;
   private readonly rssTimer: NodeJS.Timeout;
 
-  constructor(configFile: string, onRecordLine: (line: string) => void, options: { nodeArgs?: string[]; logLevel: string }) {
+  constructor(
+    configFile: string,
+    onRecordLine: (line: string) => void,
+    options: { nodeArgs?: string[]; logLevel: string; env?: Record<string, string>; onLog?: (line: string) => void },
+  ) {
     const args = [...(options.nodeArgs ?? []), "--import", "tsx", "agent/cli/main.ts", "run", "--config", configFile, "--print-records"];
     // The test runner silences the agent's logs through MUCK_LOG_LEVEL; this rig reads them.
-    const env = { ...process.env, MUCK_LOG_LEVEL: options.logLevel };
+    const env = { ...process.env, ...options.env, MUCK_LOG_LEVEL: options.logLevel };
     this.child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     this.stdoutEnded = new Promise((resolve) => this.child.stdout!.once("end", resolve));
     splitLines(this.child.stdout!, onRecordLine);
-    splitLines(this.child.stderr!, (line) => this.onLog(line));
+    splitLines(this.child.stderr!, (line) => {
+      options.onLog?.(line);
+      this.onLog(line);
+    });
     this.exited = new Promise((resolve) => {
       this.child.once("exit", (code, signal) => {
         this.exit = { code, signal };
