@@ -11,6 +11,7 @@ import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
 import { simCommand } from "./sim-command.js";
 import { statusCommand } from "./status-command.js";
+import { zonesCommand } from "./zones-command.js";
 
 export function buildProgram(): Command {
   return new Command("muck-agent")
@@ -22,7 +23,8 @@ export function buildProgram(): Command {
     .addCommand(configCommand())
     .addCommand(simCommand())
     .addCommand(consumeCommand())
-    .addCommand(statusCommand());
+    .addCommand(statusCommand())
+    .addCommand(zonesCommand());
 }
 
 async function main(argv: string[]): Promise<void> {

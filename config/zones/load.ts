@@ -15,7 +15,7 @@ import { ShapePropertiesSchema, ZoneFileSchema, type ZoneProperties } from "./sc
 import { checkShapeProperties } from "./shape-rules.js";
 import type { Zone } from "./zone.js";
 import { describeIssues, type RawIssue } from "./zone-issues.js";
-import { ZonesError } from "./zone-error.js";
+import { ZonesError, type ZoneIssue } from "./zone-error.js";
 
 export interface LoadZonesOptions {
   /** IANA time zone the file's hours and dates are written in, e.g. `Asia/Shanghai`. */
@@ -23,7 +23,7 @@ export interface LoadZonesOptions {
 }
 
 /** A feature as found in the file, before it is known to be valid. */
-interface RawFeature {
+export interface RawFeature {
   id?: unknown;
   properties?: unknown;
   geometry?: unknown;
@@ -37,16 +37,41 @@ export async function loadZones(file: string, options: LoadZonesOptions): Promis
     throw new TypeError(`zones: timeZone must be an IANA time zone, found "${options.timeZone}"`);
   }
 
-  const text = await readZoneFile(file);
-  const positions = indexPositions(file, text);
-  const data: unknown = JSON.parse(text);
-
-  const issues = findIssues(file, data, positions);
+  const { data, issues } = parseZoneText(file, await readZoneFile(file));
   if (issues.length > 0) throw new ZonesError(file, issues);
 
-  const zones = (data as { features: RawFeature[] }).features.map(toZone);
+  const zones = zonesOf(data);
   report(file, zones, options.timeZone);
   return zones;
+}
+
+/**
+ * The zone file's text parsed and validated as the loader does it, for `zones check` and for
+ * bundles: every problem that makes the agent reject the file. Throws ZONES_NOT_JSON.
+ */
+export function parseZoneText(file: string, text: string): ParsedZoneText {
+  const json = text.replace(/^\uFEFF/, "");
+  const positions = indexPositions(file, json);
+  const data: unknown = JSON.parse(json);
+  return { data, positions, issues: findIssues(file, data, positions) };
+}
+
+export interface ParsedZoneText {
+  data: unknown;
+  /** Where each path sits in the text, for more issues about the same document. */
+  positions: Map<string, JsonPosition>;
+  issues: ZoneIssue[];
+}
+
+/** The zones of a document `parseZoneText` found no issue in. */
+export function zonesOf(data: unknown): Zone[] {
+  return (data as { features: RawFeature[] }).features.map(toZone);
+}
+
+/** One feature as a zone; only for a feature without issues. */
+export function toZone(feature: RawFeature): Zone {
+  const { meta: _notes, ...properties } = feature.properties as ZoneProperties;
+  return { ...properties, geometry: feature.geometry as ZoneGeometry };
 }
 
 async function readZoneFile(file: string): Promise<string> {
@@ -72,7 +97,11 @@ function indexPositions(file: string, text: string): Map<string, JsonPosition> {
   }
 }
 
-function findIssues(file: string, data: unknown, positions: Map<string, JsonPosition>) {
+function findIssues(
+  file: string,
+  data: unknown,
+  positions: Map<string, JsonPosition>,
+): ZoneIssue[] {
   const parsed = ZoneFileSchema.safeParse(data);
   const schemaIssues = parsed.success
     ? []
@@ -102,6 +131,7 @@ function featureIssues(feature: RawFeature, index: number): RawIssue[] {
   const geometryProblems = checkGeometry(feature.geometry);
   const geometryIssues = geometryProblems.map((problem) => ({
     ...problem,
+    rule: "geometry" as const,
     path: ["features", index, "geometry", ...problem.path],
   }));
   if (geometryProblems.length > 0) return geometryIssues;
@@ -111,7 +141,11 @@ function featureIssues(feature: RawFeature, index: number): RawIssue[] {
   if (!properties.success) return [];
 
   return checkShapeProperties(feature.geometry as ZoneGeometry, properties.data).map(
-    ({ field, ...problem }) => ({ ...problem, path: ["features", index, "properties", field] }),
+    ({ field, ...problem }) => ({
+      ...problem,
+      rule: field === "radiusM" ? ("circle_radius" as const) : ("corridor_width" as const),
+      path: ["features", index, "properties", field],
+    }),
   );
 }
 
@@ -126,6 +160,7 @@ function duplicateIds(features: RawFeature[]): RawIssue[] {
     const first = firstIndex.get(id);
     if (first === undefined) return void firstIndex.set(id, index);
     issues.push({
+      rule: "duplicate_id",
       path: ["features", index, "properties", "id"],
       message: `duplicate zone id; features[${first}] already uses it, and events name zones by id`,
       expected: "an id no other feature uses",
@@ -144,17 +179,13 @@ function crsIssues(data: unknown): RawIssue[] {
   if (typeof name === "string" && WGS84_CRS.test(name)) return [];
   return [
     {
+      rule: "crs",
       path: ["crs"],
       message: "the zone file must be in WGS84 longitude/latitude (RFC 7946); reproject it",
       expected: "no crs, or urn:ogc:def:crs:OGC:1.3:CRS84",
       found: JSON.stringify(name ?? crs) ?? "",
     },
   ];
-}
-
-function toZone(feature: RawFeature): Zone {
-  const { meta: _notes, ...properties } = feature.properties as ZoneProperties;
-  return { ...properties, geometry: feature.geometry as ZoneGeometry };
 }
 
 function report(file: string, zones: Zone[], timeZone: string): void {

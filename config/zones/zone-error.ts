@@ -5,9 +5,33 @@
  */
 import { formatConfigIssue, MuckError, type ConfigIssue } from "../../agent/errors.js";
 
+/**
+ * Stable names of the checks a zone file goes through, for tools and tests (README, "zones
+ * check"). The loader rejects a file for the first seven; `zones check` adds the others.
+ */
+export const ZONE_RULES = [
+  "not_json",
+  "property",
+  "unknown_kind",
+  "geometry",
+  "circle_radius",
+  "corridor_width",
+  "duplicate_id",
+  "crs",
+  "narrow_corridor",
+  "overlapping_disposal",
+  "route_unconnected",
+  "window_never_opens",
+  "night_limit_unused",
+] as const;
+
+export type ZoneRule = (typeof ZONE_RULES)[number];
+
 export interface ZoneIssue extends ConfigIssue {
   /** `"depot-3"` by its id, or `features[7]` when the feature has no usable id; "" for the file. */
   feature: string;
+  /** The check that found it. */
+  rule: ZoneRule;
 }
 
 export class ZonesError extends MuckError {

@@ -4,10 +4,12 @@
  */
 import type { ConfigIssue } from "../../agent/errors.js";
 import { formatPath, type JsonPosition, type PathSegment } from "../json-positions.js";
-import type { ZoneIssue } from "./zone-error.js";
+import type { ZoneIssue, ZoneRule } from "./zone-error.js";
 
 /** A problem found by the geometry or shape checks, located by its path in the document. */
 export interface RawIssue {
+  /** Which check found it (ZONE_RULES); schema issues get theirs from the field. */
+  rule?: ZoneRule;
   path: PathSegment[];
   message: string;
   expected: string;
@@ -25,7 +27,8 @@ export function describeIssues(
   const described = issues.map((issue) => {
     const located = isLocated(issue) ? issue : locate(issue, positions);
     const message = located.message.replace(/^(unknown|required) option/, "$1 property");
-    return { ...located, message, file, feature: featureLabel(data, located.path) };
+    const rule = ("rule" in issue && issue.rule) || schemaRule(located);
+    return { ...located, message, file, feature: featureLabel(data, located.path), rule };
   });
 
   // Unlocated issues last; the sort is stable, so issues on one line keep their order.
@@ -57,4 +60,14 @@ function featureLabel(data: unknown, path: string): string {
   const id = feature?.properties?.id ?? feature?.id;
   if ((typeof id === "string" && id !== "") || typeof id === "number") return JSON.stringify(id);
   return match[0];
+}
+
+/** The rule a schema issue breaks, from the field it is about. */
+function schemaRule(issue: ConfigIssue): ZoneRule {
+  if (/\.properties\.kind$/.test(issue.path)) return "unknown_kind";
+  if (/\.properties\.validTo$/.test(issue.path) && issue.message.includes("never")) {
+    return "window_never_opens";
+  }
+  if (/\.properties\.(widthM|segmentWidthsM)/.test(issue.path)) return "corridor_width";
+  return "property";
 }
