@@ -35,8 +35,9 @@ export interface PipelineClockOptions {
 const FRESH_FIX_MS = 10_000;
 
 export class RecordPipeline {
-  private readonly positions: PositionCadence;
-  private readonly weights: WeightCadence;
+  private positions: PositionCadence;
+  private weights: WeightCadence;
+  private cadenceJson: string;
   private readonly noFix: NoFixWatch;
   private readonly gate: FixGate;
   private readonly records: RecordFactory;
@@ -52,6 +53,7 @@ export class RecordPipeline {
   ) {
     this.positions = new PositionCadence(config.cadence);
     this.weights = new WeightCadence(config.cadence);
+    this.cadenceJson = JSON.stringify(config.cadence);
     this.noFix = new NoFixWatch(config.gps.noFixEventS);
     this.gate = new FixGate(config.gps);
     this.records = new RecordFactory(config.truckId, sequence, clock, live === undefined ? undefined : () => live.watch.trusted());
@@ -77,11 +79,24 @@ export class RecordPipeline {
    * every weight, input change and antenna report, and put events and trips on record here.
    */
   detect(setup: DetectionSetup): DetectionEngine {
-    this.detection = new DetectionEngine(setup, {
-      event: (event) => this.event(event),
-      trip: (trip, endedAt) => this.emit(this.records.trip(trip, endedAt)),
-    });
+    this.detection = new DetectionEngine(setup, this.detectionOutput());
     return this.detection;
+  }
+
+  /**
+   * A config reload, between two inputs: new cadence settings (the next fix or weight starts the
+   * new rhythm) and detectors that take over from the running ones (see DetectionEngine). The
+   * sequence and the fix gate go on, so no record is lost or numbered twice.
+   */
+  reconfigure(cadence: AgentConfig["cadence"], setup: DetectionSetup): void {
+    const json = JSON.stringify(cadence);
+    if (json !== this.cadenceJson) {
+      this.positions = new PositionCadence(cadence);
+      this.weights = new WeightCadence(cadence);
+      this.cadenceJson = json;
+    }
+    const previous = this.detection ?? undefined;
+    this.detection = new DetectionEngine(setup, this.detectionOutput(), previous);
   }
 
   /** The digital inputs after a change at `atMs` (body lift, cover, ignition). */
@@ -139,6 +154,13 @@ export class RecordPipeline {
     const open = this.noFix.finish(nowMs);
     if (open !== null) this.event(open);
     this.detection?.finish();
+  }
+
+  private detectionOutput() {
+    return {
+      event: (event: AgentEvent) => this.event(event),
+      trip: (trip: Record<string, unknown>, endedAt: string) => this.emit(this.records.trip(trip, endedAt)),
+    };
   }
 
   /** Puts an event on record; returns the record's id. */

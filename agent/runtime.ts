@@ -20,7 +20,8 @@ import { DetectStateFile } from "./detect/state-file.js";
 import { GpsSilenceTimer } from "./gps-silence.js";
 import { RecordPipeline } from "./pipeline.js";
 import { SequenceStore } from "./sequence.js";
-import { Uplink, type UplinkStats } from "./uplink.js";
+import { Uplink, type ControlSubscription, type UplinkStats } from "./uplink.js";
+import { liveChange, restartOnlyChanges } from "./ota/live-settings.js";
 import { GpsReader } from "../drivers/gps/gps-reader.js";
 import type { GpsStats } from "../drivers/gps/gps-decoder.js";
 import { SerialSource, type SerialState } from "../drivers/serial/serial-source.js";
@@ -68,12 +69,45 @@ export class Agent {
   onRecord: (record: AgentRecord) => void = () => undefined;
   /** Called for every fix the GPS driver assembles, valid or not. */
   onFix: (fix: Fix) => void = () => undefined;
+  /** Control topics (config bundles) the uplink subscribes to; set before start. */
+  control: ControlSubscription | undefined;
 
   constructor(
-    private readonly config: AgentConfig,
+    private config: AgentConfig,
     /** The zone file's index (loaded and validated before the agent starts); none: no zone is judged. */
-    private readonly zones: ZoneIndex | null = null,
+    private zones: ZoneIndex | null = null,
   ) {}
+
+  /** The config the agent runs with (after reloads). */
+  get running(): AgentConfig {
+    return this.config;
+  }
+
+  /**
+   * A validated new config and zones, applied at once between two inputs (everything here is
+   * synchronous, and inputs arrive as events): no fix is judged half by the old settings and half
+   * by the new, and records go on in sequence. Only the live sections change (cadence,
+   * detect, zones); the keys returned changed too but wait for the next start (devices, broker,
+   * storage), and the running agent keeps their old values.
+   */
+  reconfigure(next: AgentConfig, zones: ZoneIndex): string[] {
+    const waiting = restartOnlyChanges(this.config, next);
+    this.config = liveChange(this.config, next);
+    this.zones = zones;
+    this.pipeline?.reconfigure(this.config.cadence, this.detectSetup());
+    this.log.info({ zones: zones.zones.length, waitingForRestart: waiting }, "config applied");
+    return waiting;
+  }
+
+  /** A retained reply on a control topic (a config ack), sent now or once connected. */
+  publishRetained(topic: string, payload: string): void {
+    this.uplink?.publishRetained(topic, payload);
+  }
+
+  private detectSetup() {
+    const c = this.config;
+    return { config: c.detect, zones: this.zones, timeZone: c.zones.timeZone, truckId: c.truckId, stateFile: new DetectStateFile(c.dataDir) };
+  }
 
   async start(): Promise<void> {
     const c = this.config;
@@ -84,15 +118,10 @@ export class Agent {
     // Read before this start writes a new hint over it: it describes the store found at open.
     const headHint = readHeadHint(c.dataDir);
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, headHint, sequence.peek() - 1));
-    this.pipeline.detect({
-      config: c.detect,
-      zones: this.zones,
-      timeZone: c.zones.timeZone,
-      truckId: c.truckId,
-      stateFile: new DetectStateFile(c.dataDir),
-    });
+    this.pipeline.detect(this.detectSetup());
 
-    this.uplink = new Uplink(this.outbox, { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, status: () => this.liveStatus() });
+    const uplinkOptions = { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, status: () => this.liveStatus(), control: this.control };
+    this.uplink = new Uplink(this.outbox, uplinkOptions);
     this.uplink.start();
     this.uplink.on("acked", (records) => this.compactNowAndThen(records.length));
 

@@ -12,6 +12,10 @@
  *   round trip per record, and never near the 65,535 packet identifiers MQTT has.
  * - Topics: `<prefix>/<truckId>/<kind>`. A retained `<prefix>/<truckId>/status` says online; the
  *   last will says offline (delayed under MQTT 5 by `willDelayS`, so a cell handover does not flap it).
+ * - Control topics (the config bundles, agent/ota/): subscribed QoS 1 on every connect, in the
+ *   same persistent session; their messages go to `control.onMessage`. Replies (acks) are state,
+ *   not records: the latest per topic is published retained, and again after a reconnect if its
+ *   PUBACK never came.
  */
 import { EventEmitter } from "node:events";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
@@ -47,6 +51,13 @@ export interface UplinkOptions extends SecretSources {
   dailyCapBytes?: number | undefined;
   /** What the agent adds to its live status (queue, devices, …). */
   status?: () => Record<string, unknown>;
+  /** Topics to subscribe to (QoS 1) and where their messages go. */
+  control?: ControlSubscription;
+}
+
+export interface ControlSubscription {
+  topics: string[];
+  onMessage: (topic: string, payload: Buffer) => void;
 }
 
 export interface UplinkStats {
@@ -104,6 +115,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private pubackTimer: NodeJS.Timeout | null = null;
   private lastPubackMono = 0;
   private lastPubackAt: string | null = null;
+  /** Retained control replies not yet acknowledged by the broker, latest per topic. */
+  private readonly replies = new Map<string, string>();
   private readonly log = logger("uplink");
   private readonly urlForLog: string;
   /** The last secrets read without error: a rotation half done at reconnect keeps the old ones. */
@@ -163,6 +176,34 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     await withTimeout(client.endAsync(false), graceMs).catch(() => client.end(true));
   }
 
+  /**
+   * Publishes a retained reply (QoS 1) now, or on the next connection: only the latest per
+   * topic matters, so a newer reply replaces one still waiting.
+   */
+  publishRetained(topic: string, payload: string): void {
+    this.replies.set(topic, payload);
+    if (this.client !== null && this.connected) this.sendReply(this.client, topic, payload);
+  }
+
+  private sendReply(client: MqttClient, topic: string, payload: string): void {
+    this.bytes.count(topic, payload);
+    client.publish(topic, payload, { qos: 1, retain: true }, (error) => {
+      if (!error && this.replies.get(topic) === payload) this.replies.delete(topic);
+    });
+  }
+
+  private subscribeControl(client: MqttClient): void {
+    const control = this.options.control;
+    if (control === undefined || control.topics.length === 0) return;
+
+    client.subscribe(control.topics, { qos: 1 }, (error, granted) => {
+      const refused = (granted ?? []).filter((grant) => grant.qos === 128).map((grant) => grant.topic);
+      if (error) this.log.warn({ err: error.message, topics: control.topics }, "subscribing to the control topics failed");
+      else if (refused.length > 0) this.log.warn({ topics: refused }, "the broker refused the control topics (check its ACL)");
+      else this.log.debug({ topics: control.topics }, "control topics subscribed");
+    });
+  }
+
   /** Sequence numbers of the records awaiting PUBACK: not to be thinned away under them. */
   inFlightSeqs(): ReadonlySet<number> {
     return this.inFlightRecordSeqs;
@@ -218,6 +259,13 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     const client = mqtt.connect(o.url, clientOptions);
     this.client = client;
     this.busy = false;
+    // Before CONNACK: a persistent session may deliver what queued while the truck was away at once.
+    const control = o.control;
+    if (control !== undefined) {
+      client.on("message", (topic, payload) => {
+        if (client === this.client) control.onMessage(topic, payload);
+      });
+    }
     client.on("connect", () => this.onConnect(client));
     client.on("error", (error) => this.onError(client, error));
     client.on("close", () => this.onClose(client));
@@ -245,6 +293,8 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     this.drain.restart();
     this.log.info({ url: this.urlForLog, depth: this.outbox.depth }, "connected to broker");
     this.publishStatus();
+    this.subscribeControl(client);
+    for (const [topic, payload] of this.replies) this.sendReply(client, topic, payload);
     this.statusTimer ??= setInterval(() => this.publishStatus(), (this.options.statusIntervalS ?? 60) * 1000);
     this.emit("connected");
     void this.pump();

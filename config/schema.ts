@@ -7,6 +7,7 @@
  * cannot drift from the code. Sections use `prefault({})` so an absent section still gets the
  * defaults of its fields (zod 4's `default` would skip parsing them).
  */
+import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { exposedMode } from "../agent/uplink-secrets.js";
 import { z } from "zod";
@@ -455,6 +456,36 @@ const ZonesSchema = z
   })
   .strict();
 
+// Read at load time, like caFile: a key that cannot be used must stop `config check`, not a push.
+function isEd25519PublicKeyFile(path: string): boolean {
+  try {
+    return createPublicKey(readFileSync(path)).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
+}
+
+const OtaSchema = z
+  .object({
+    enabled: option(
+      z.boolean(),
+      true,
+      "",
+      "Take configuration bundles over the air from <topicPrefix>/<truckId>/config and the fleet-wide topic (see Over the air).",
+    ),
+    fleetTopic: option(
+      satisfies((text) => /^[A-Za-z0-9_-]{1,64}$/.test(text), "one topic level of A-Z a-z 0-9 _ -", "not a usable topic level"),
+      "fleet",
+      "",
+      "Topic level of fleet-wide bundles: <topicPrefix>/<fleetTopic>/config; no truck may carry this id.",
+    ),
+    publicKeyFile: optional(
+      satisfies(isEd25519PublicKeyFile, "a readable Ed25519 public key (PEM)", "not a readable Ed25519 public key file"),
+      "Fleet public key (PEM, from `config keygen`); when set, every bundle must carry a valid Ed25519 signature. Unset: unsigned bundles are accepted (a warning at start).",
+    ),
+  })
+  .strict();
+
 const InputSchema = z
   .object({
     source: option(
@@ -588,8 +619,21 @@ export const AgentConfigSchema = z
     inputs: InputsSchema.prefault({}),
     status: StatusSchema.prefault({}),
     metrics: MetricsSchema.prefault({}),
+    ota: OtaSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine(truckIdIsNotFleetTopic, once("truckId", "ota"));
+
+// The fleet-wide topic would be this truck's own topic: a fleet bundle and a truck bundle mixed up.
+function truckIdIsNotFleetTopic(config: { truckId: string; ota: { fleetTopic: string } }, ctx: z.RefinementCtx): void {
+  if (config.truckId !== config.ota.fleetTopic) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["truckId"],
+    message: "the truck id equals ota.fleetTopic, so its config topic would be the fleet-wide one",
+    params: { expected: `a truck id other than "${config.ota.fleetTopic}"` },
+  });
+}
 
 export type AgentConfig = z.output<typeof AgentConfigSchema>;
 export type AgentConfigInput = z.input<typeof AgentConfigSchema>;

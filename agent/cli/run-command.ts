@@ -1,12 +1,12 @@
 /**
- * `muck-agent run`: the agent itself. Validates the config before anything opens, runs until
- * SIGINT/SIGTERM, then stops producers first and exits 0 once the outbox is closed.
+ * `muck-agent run`: the agent itself. Validates the config before anything opens (the local file,
+ * its zones and the last-known-good bundles), runs until SIGINT/SIGTERM, then stops producers
+ * first and exits 0 once the outbox is closed. SIGHUP reloads the local file and its zones.
  */
 import { Command } from "commander";
-import { dirname, resolve } from "node:path";
-import { loadConfig } from "../../config/load.js";
-import { loadZonesForConfig } from "../../config/zones/for-config.js";
 import { logger, setLogLevel, type LogLevel } from "../log.js";
+import { ConfigManager } from "../ota/config-manager.js";
+import { loadStartupConfig } from "../ota/startup.js";
 import { Agent } from "../runtime.js";
 
 export function runCommand(): Command {
@@ -16,29 +16,33 @@ export function runCommand(): Command {
     .option("--log-level <level>", "override log.level from the config (fatal … trace, silent)")
     .option("--print-records", "also print each accepted record as NDJSON on stdout", false)
     .action(async (opts: { config: string; logLevel?: LogLevel; printRecords: boolean }) => {
-      const config = await loadConfig(opts.config);
-      const zones = await loadZonesForConfig(config, dirname(resolve(opts.config)));
+      const startup = await loadStartupConfig(opts.config);
+      const { config, zones, zonesFrom } = startup.composed;
       setLogLevel(opts.logLevel ?? config.log.level);
 
       const agent = new Agent(config, zones);
+      const manager = new ConfigManager(agent, startup.layers, zonesFrom, startup.publicKey);
+      agent.control = manager.subscription();
       if (opts.printRecords) agent.onRecord = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
       await agent.start();
-      await untilSignal();
+      await untilSignal(() => void manager.reloadLocal());
       await agent.stop();
     });
 }
 
 /**
  * Resolves on the first SIGINT or SIGTERM. Later ones while stopping are logged, not fatal: a
- * supervisor or a terminal often sends two. SIGHUP (config reload is not built yet) and SIGUSR2
- * are logged and ignored, so a stray signal cannot kill the agent without a clean stop.
+ * supervisor or a terminal often sends two. SIGHUP reloads the config; SIGUSR2 is logged and
+ * ignored, so a stray signal cannot kill the agent without a clean stop.
  */
-function untilSignal(): Promise<void> {
+function untilSignal(reload: () => void): Promise<void> {
   const log = logger("agent");
   let stopping = false;
-  for (const signal of ["SIGHUP", "SIGUSR2"] as const) {
-    process.on(signal, () => log.warn({ signal }, "signal ignored (config reload is not supported yet)"));
-  }
+  process.on("SIGHUP", () => {
+    log.info({ signal: "SIGHUP" }, "reloading the config");
+    if (!stopping) reload();
+  });
+  process.on("SIGUSR2", () => log.warn({ signal: "SIGUSR2" }, "signal ignored"));
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {

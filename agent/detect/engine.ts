@@ -78,29 +78,45 @@ export class DetectionEngine {
   private offsetKnown = false;
   private savedJson: string | null = null;
 
+  /**
+   * `previous`: the engine this one replaces on a config reload. Detectors whose settings and
+   * zones did not change are taken over as they are (a load settling, the context seconds, the
+   * motion window); the others start from its state, as after a restart, so a reload neither
+   * re-announces a site nor forgets an open deviation, episode or trip.
+   */
   constructor(
     private readonly setup: DetectionSetup,
     private readonly output: DetectionOutput,
+    previous?: DetectionEngine,
   ) {
     const c = (this.config = setup.config);
+    const keep = <T>(old: T | undefined, pick: (config: DetectConfig) => unknown, make: () => T): T =>
+      old !== undefined && sameJson(pick(previous!.config), pick(c)) ? old : make();
+    const zonesKept = previous !== undefined && previous.setup.zones === setup.zones && previous.setup.timeZone === setup.timeZone;
+    const withZones = zonesKept ? previous : undefined;
+
     // The slowest decision: a load judged at the end of its change window, then settled.
-    this.recorder = new ContextRecorder(c.contextS, c.load.changeWindowS + c.load.settleS + 60);
-    this.motion = new Motion(c.motion);
-    this.gnss = new GnssWatch(c.gnss.silentS);
-    this.trackGap = new TrackGapWatch(c.gnss);
-    this.overspeed = new OverspeedDetector(c.speed, setup.zones);
-    this.presence = setup.zones === null ? null : new ZonePresence(c.zones, setup.zones);
-    this.route = setup.zones === null ? null : new RouteWatch(c.route, c.zones, setup.zones, setup.timeZone);
-    this.loads = new LoadDetectors(c.load, setup.zones, c.speed.maxFixGapS);
-    this.uncovered = new ConditionWatch("uncovered_transport", c.load.uncoveredS, c.speed.maxFixGapS);
-    this.outsideHours = new ConditionWatch("outside_hours", c.vehicle.outsideHoursS, c.speed.maxFixGapS);
+    this.recorder = keep(previous?.recorder, (d) => [d.contextS, d.load.changeWindowS, d.load.settleS], () => new ContextRecorder(c.contextS, c.load.changeWindowS + c.load.settleS + 60));
+    this.motion = keep(previous?.motion, (d) => d.motion, () => new Motion(c.motion));
+    this.gnss = keep(previous?.gnss, (d) => d.gnss.silentS, () => new GnssWatch(c.gnss.silentS));
+    this.trackGap = keep(previous?.trackGap, (d) => d.gnss, () => new TrackGapWatch(c.gnss));
+    this.overspeed = keep(previous?.overspeed, (d) => d.speed, () => new OverspeedDetector(c.speed, setup.zones));
+    this.overspeed.useZones(setup.zones);
+    this.presence = setup.zones === null ? null : keep(withZones?.presence ?? undefined, (d) => d.zones, () => new ZonePresence(c.zones, setup.zones!));
+    this.route = setup.zones === null ? null : keep(withZones?.route ?? undefined, (d) => [d.route, d.zones], () => new RouteWatch(c.route, c.zones, setup.zones!, setup.timeZone));
+    this.loads = keep(previous?.loads, (d) => [d.load, d.speed.maxFixGapS], () => new LoadDetectors(c.load, setup.zones, c.speed.maxFixGapS));
+    this.loads.useZones(setup.zones);
+    this.uncovered = keep(previous?.uncovered, (d) => [d.load.uncoveredS, d.speed.maxFixGapS], () => new ConditionWatch("uncovered_transport", c.load.uncoveredS, c.speed.maxFixGapS));
+    this.outsideHours = keep(previous?.outsideHours, (d) => [d.vehicle.outsideHoursS, d.speed.maxFixGapS], () => new ConditionWatch("outside_hours", c.vehicle.outsideHoursS, c.speed.maxFixGapS));
     const identity: TripIdentity = {
       truckId: setup.truckId,
       plate: c.vehicle.plate ?? null,
       permitId: c.vehicle.permitId ?? null,
     };
-    this.trip = new TripBuilder(identity);
-    this.restore();
+    this.trip = keep(previous?.trip, (d) => [d.vehicle.plate, d.vehicle.permitId], () => new TripBuilder(identity));
+
+    if (previous === undefined) this.restore();
+    else this.takeOver(previous);
   }
 
   /** Every fix the receiver produced; `accepted` when it passed the fix gate. */
@@ -309,6 +325,31 @@ export class DetectionEngine {
   private restore(): void {
     const saved = this.setup.stateFile?.load() as SavedState | null | undefined;
     if (saved === null || saved === undefined) return;
+    this.restoreFrom(saved);
+  }
+
+  /** A reload: the clock, the track and the inputs go on; replaced detectors start from the old state. */
+  private takeOver(previous: DetectionEngine): void {
+    this.inputs = previous.inputs;
+    this.last = previous.last;
+    this.nowMs = previous.nowMs;
+    this.gatewayToGpsMs = previous.gatewayToGpsMs;
+    this.offsetKnown = previous.offsetKnown;
+    if (this.motion !== previous.motion) this.motion.ignition(this.inputs.ignition);
+
+    const saved = previous.snapshot();
+    this.restoreFrom({
+      presence: this.presence === previous.presence ? undefined : saved.presence,
+      route: this.route === previous.route ? undefined : saved.route,
+      overspeed: this.overspeed === previous.overspeed ? undefined : saved.overspeed,
+      loadReferenceKg: this.loads === previous.loads ? undefined : saved.loadReferenceKg,
+      trip: this.trip === previous.trip ? undefined : saved.trip,
+    });
+    this.savedJson = previous.savedJson;
+    this.persist();
+  }
+
+  private restoreFrom(saved: SavedState): void {
 
     if (saved.presence !== undefined) this.presence?.restore(saved.presence);
     if (saved.route !== undefined) this.route?.restore(saved.route);
@@ -317,4 +358,8 @@ export class DetectionEngine {
     if (saved.trip) this.trip.restore(saved.trip);
     this.savedJson = JSON.stringify(this.snapshot());
   }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

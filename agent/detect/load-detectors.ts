@@ -37,7 +37,7 @@ export class LoadDetectors {
 
   constructor(
     private readonly config: DetectConfig["load"],
-    private readonly zones: ZoneIndex | null,
+    private zones: ZoneIndex | null,
     private readonly maxFixGapS: number,
   ) {
     this.filter = new WeightWindow(config.filterWindowS * 1000);
@@ -45,6 +45,11 @@ export class LoadDetectors {
     this.spills = new SpillWatch(config);
     this.overload = new ConditionWatch("overload", config.overloadS, SCALE_MAX_GAP_S);
     this.scaleError = new ConditionWatch("sensor_fault", config.scaleErrorS, SCALE_MAX_GAP_S);
+  }
+
+  /** New zones (a reload): a load or unload in progress is judged against them, not forgotten. */
+  useZones(zones: ZoneIndex | null): void {
+    this.zones = zones;
   }
 
   /** Loaded: the settled weight is at least `loadedMinKg` above the empty reading. Unknown = not loaded. */

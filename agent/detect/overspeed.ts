@@ -51,7 +51,7 @@ export class OverspeedDetector {
 
   constructor(
     private readonly config: SpeedConfig,
-    private readonly zones: ZoneIndex | null,
+    private zones: ZoneIndex | null,
   ) {
     const maxGapMs = config.maxFixGapS * 1000;
     this.episode = new Sustained({
@@ -88,6 +88,11 @@ export class OverspeedDetector {
     if (transition === "start") events.push(this.startEvent(point));
     if (transition === "end") events.push(this.endEvent());
     return events;
+  }
+
+  /** New zones (a reload): an open episode continues, judged against the new limits from the next fix. */
+  useZones(zones: ZoneIndex | null): void {
+    this.zones = zones;
   }
 
   snapshot(): OverspeedSnapshot | null {
