@@ -19,7 +19,11 @@ export type ErrorCode =
   | "SECRET_EXPOSED"
   | "SECRET_UNREADABLE"
   | "INSTALL_FAILED"
-  | "STATUS_UNAVAILABLE";
+  | "STATUS_UNAVAILABLE"
+
+  | "BUNDLE_INVALID"
+  | "KEY_UNUSABLE"
+  | "PUSH_FAILED";
 
 export class MuckError extends Error {
   readonly code: ErrorCode;

@@ -1,9 +1,10 @@
 /**
  * `muck-agent config …`: check a config file, print it with its defaults filled in, and print
- * the option table. Results go to stdout (they are the command's output); the exit code says
+ * the option table; keygen, bundle, sign and push for over the air live in config-ota.ts. Results go to stdout (they are the command's output); the exit code says
  * whether the file is usable: 0 yes, 1 no.
  */
 import { Command } from "commander";
+import { addOtaCommands } from "./config-ota.js";
 import { formatConfigIssue, type ConfigIssue } from "../errors.js";
 import { checkConfig } from "../../config/load.js";
 import { optionsMarkdown } from "../../config/options-table.js";
@@ -63,6 +64,7 @@ export function configCommand(): Command {
       process.stdout.write(optionsMarkdown(AgentConfigSchema));
     });
 
+  addOtaCommands(config);
   return config;
 }
 

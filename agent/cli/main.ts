@@ -18,6 +18,8 @@ export function buildProgram(): Command {
     .description("onboard telemetry agent for muck trucks: GPS and load-cell in, violations detected on the truck, records stored and forwarded over MQTT")
     .version(process.env.npm_package_version ?? "0.1.0")
     .showHelpAfterError()
+    // Program options (--version) only before the subcommand, so `config bundle --version N` is the bundle's.
+    .enablePositionalOptions()
     .addCommand(runCommand())
     .addCommand(replayCommand())
     .addCommand(configCommand())

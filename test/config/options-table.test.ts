@@ -74,6 +74,7 @@ describe("option documentation", () => {
         [`inputs.${name}.line`, false],
       ]),
       ["metrics.port", false],
+      ["ota.publicKeyFile", false],
     ]);
   });
 
