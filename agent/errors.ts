@@ -20,7 +20,6 @@ export type ErrorCode =
   | "SECRET_UNREADABLE"
   | "INSTALL_FAILED"
   | "STATUS_UNAVAILABLE"
-
   | "BUNDLE_INVALID"
   | "KEY_UNUSABLE"
   | "PUSH_FAILED";

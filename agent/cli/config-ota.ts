@@ -53,6 +53,7 @@ function bundleCommand(): Command {
       if (opts.settings === undefined && opts.zones === undefined) throw new MuckError("USAGE", "a bundle needs --settings, --zones or both");
 
       const built = await buildBundle({ version: opts.version, target, settingsFile: opts.settings, zonesFile: opts.zones });
+      for (const warning of built.warnings) process.stdout.write(`warning: ${formatConfigIssue(warning)}\n`);
       if (built.bundle === undefined) {
         for (const issue of built.issues) process.stdout.write(`${formatConfigIssue(issue)}\n`);
         throw new MuckError("BUNDLE_INVALID", `bundle not written: ${built.issues.length} problem${built.issues.length === 1 ? "" : "s"}`);

@@ -6,13 +6,13 @@
  * layers is the composition's check (layers.ts).
  */
 import type { KeyObject } from "node:crypto";
-import { rm, writeFile, mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import type { ConfigIssue } from "../errors.js";
+import { formatConfigIssue, type ConfigIssue } from "../errors.js";
+import { logger } from "../log.js";
 import { toConfigIssues } from "../../config/issues.js";
 import { indexJsonPositions, JsonSyntaxError, type JsonPosition } from "../../config/json-positions.js";
-import { loadZones } from "../../config/zones/load.js";
-import { ZonesError } from "../../config/zones/zone-error.js";
+import { checkZoneFile } from "../../config/zones/check.js";
+import { isKnownTimeZone } from "../../config/zones/local-time.js";
+import type { ZoneIssue } from "../../config/zones/zone-error.js";
 import type { Zone } from "../../config/zones/zone.js";
 import { BundleSchema, REMOTE_SECTIONS, REMOTE_ZONES_KEYS, targetOf, type Bundle, type Channel } from "./bundle.js";
 import { signatureProblem } from "./signature.js";
@@ -24,11 +24,11 @@ export interface CheckContext {
   publicKey: KeyObject | null;
   /** IANA time zone the zone file is written in. */
   timeZone: string;
-  /** A folder the agent may write to (the zone loader reads files). */
-  workDir: string;
   /** How issues name the bundle: the topic, or a file name. */
   source: string;
 }
+
+const log = logger("config");
 
 export type BundleCheck =
   | { bundle: Bundle; zones: Zone[] | null; issues: [] }
@@ -57,7 +57,7 @@ export async function checkBundle(text: string, context: CheckContext): Promise<
 
   let zones: Zone[] | null = null;
   if (bundle.zones !== undefined) {
-    const checked = await checkZones(bundle.zones, context, positions);
+    const checked = checkZones(bundle, context, positions);
     if (Array.isArray(checked)) zones = checked;
     else issues.push(...checked.issues);
   }
@@ -99,27 +99,26 @@ function settingsIssues(bundle: Bundle, issue: MakeIssue): ConfigIssue[] {
 }
 
 /**
- * The zone loader reads files, so the bundle's zone file is checked from a temporary copy; its
- * issues are then pointed back at the bundle (`zones.features[3]…`, the bundle's line).
+ * The bundle's zone file gets the operator's full check (config/zones/check.ts: the loader's
+ * rules and what cannot work, such as a corridor narrower than GNSS error); its issues are
+ * pointed back at the bundle (`zones.features[3]…`, the bundle's line). Warnings are logged.
  */
-async function checkZones(zones: unknown, context: CheckContext, positions: Map<string, JsonPosition>): Promise<Zone[] | { issues: ConfigIssue[] }> {
-  await mkdir(context.workDir, { recursive: true });
-  const copy = join(context.workDir, `incoming-${context.channel}-zones.geojson`);
-  await writeFile(copy, JSON.stringify(zones));
-  try {
-    return await loadZones(copy, { timeZone: context.timeZone });
-  } catch (error) {
-    if (!(error instanceof ZonesError)) throw error;
-    return {
-      issues: error.issues.map(({ feature, ...issue }) => {
-        const path = issue.path === "" ? "zones" : `zones.${issue.path}`;
-        const message = feature === "" || feature.startsWith("features[") ? issue.message : `feature ${feature}: ${issue.message}`;
-        return { ...issue, message, file: context.source, path, line: lineOf(positions, path).line };
-      }),
-    };
-  } finally {
-    await rm(copy, { force: true });
-  }
+function checkZones(bundle: Bundle, context: CheckContext, positions: Map<string, JsonPosition>): Zone[] | { issues: ConfigIssue[] } {
+  const result = checkZoneFile(bundle.zones!, { source: context.source, timeZone: zoneTimeZone(bundle, context) });
+  const inBundle = (issue: ZoneIssue): ConfigIssue => {
+    const { feature, ...rest } = issue as ZoneIssue & { rule?: string };
+    const path = rest.path === "" ? "zones" : `zones.${rest.path}`;
+    const message = feature === "" || feature.startsWith("features[") ? rest.message : `feature ${feature}: ${rest.message}`;
+    return { file: context.source, path, message, expected: rest.expected, found: rest.found, ...lineOf(positions, path) };
+  };
+  if (result.warnings.length > 0) log.warn({ source: context.source, warnings: result.warnings.map(inBundle).map(formatConfigIssue) }, "zone file in the bundle has warnings");
+  return result.errors.length === 0 ? result.zones : { issues: result.errors.map(inBundle) };
+}
+
+/** The zone file is written in the bundle's own zones.timeZone when it sets a usable one. */
+function zoneTimeZone(bundle: Bundle, context: CheckContext): string {
+  const own = (bundle.settings?.zones as { timeZone?: unknown } | undefined)?.timeZone;
+  return typeof own === "string" && isKnownTimeZone(own) ? own : context.timeZone;
 }
 
 /** The line of a path, or of its nearest ancestor present in the bundle. */

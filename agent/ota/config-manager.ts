@@ -91,7 +91,7 @@ export class ConfigManager {
 
     const local = this.layers.local.config;
     const source = channel === "truck" ? this.topics.truck : this.topics.fleet;
-    const check = await checkBundle(text, { channel, truckId: local.truckId, publicKey: this.publicKey, timeZone: local.zones.timeZone, workDir: this.store.dir, source });
+    const check = await checkBundle(text, { channel, truckId: local.truckId, publicKey: this.publicKey, timeZone: local.zones.timeZone, source });
     const version = check.bundle?.version ?? null;
     if (check.issues.length > 0) return this.report({ channel, version, result: "rejected", errors: check.issues });
 

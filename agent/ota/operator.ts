@@ -8,8 +8,8 @@ import { readFile } from "node:fs/promises";
 import type { ConfigIssue } from "../errors.js";
 import { toConfigIssues } from "../../config/issues.js";
 import { AgentConfigSchema } from "../../config/schema.js";
-import { loadZones } from "../../config/zones/load.js";
-import { ZonesError } from "../../config/zones/zone-error.js";
+import { checkZoneFile, DEFAULT_TIME_ZONE } from "../../config/zones/check.js";
+import { isKnownTimeZone } from "../../config/zones/local-time.js";
 import { BUNDLE_FORMAT, BundleSchema, REMOTE_SECTIONS, type Bundle } from "./bundle.js";
 
 export interface BuildOptions {
@@ -24,6 +24,8 @@ export interface BuildOptions {
 export interface Built {
   bundle?: Bundle;
   issues: ConfigIssue[];
+  /** What `zones check` warns about in the zone file: sent anyway. */
+  warnings: ConfigIssue[];
   /** Keys of the settings file that are not sent (they stay local on each truck). */
   leftOut: string[];
 }
@@ -31,14 +33,16 @@ export interface Built {
 export async function buildBundle(options: BuildOptions): Promise<Built> {
   const settingsRead = options.settingsFile === undefined ? { settings: undefined, leftOut: [] } : await readSettings(options.settingsFile);
   const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
   if (settingsRead.settings !== undefined) issues.push(...settingsIssues(settingsRead.settings, options.settingsFile!));
 
   let zones: Record<string, unknown> | undefined;
   if (options.zonesFile !== undefined) {
-    const timeZone = (settingsRead.settings?.zones as { timeZone?: string } | undefined)?.timeZone ?? "UTC";
+    const timeZone = (settingsRead.settings?.zones as { timeZone?: string } | undefined)?.timeZone ?? DEFAULT_TIME_ZONE;
     const zoneIssues = await zoneFileIssues(options.zonesFile, timeZone);
-    issues.push(...zoneIssues);
-    if (zoneIssues.length === 0) zones = JSON.parse((await readFile(options.zonesFile, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
+    issues.push(...zoneIssues.errors);
+    warnings.push(...zoneIssues.warnings);
+    if (zoneIssues.errors.length === 0) zones = JSON.parse((await readFile(options.zonesFile, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
   }
 
   const candidate = {
@@ -51,7 +55,8 @@ export async function buildBundle(options: BuildOptions): Promise<Built> {
   };
   const parsed = BundleSchema.safeParse(candidate);
   if (!parsed.success) issues.push(...toConfigIssues(parsed.error.issues, { file: "bundle", schema: BundleSchema, data: candidate, positions: new Map() }));
-  return issues.length === 0 && parsed.success ? { bundle: parsed.data, issues, leftOut: settingsRead.leftOut } : { issues, leftOut: settingsRead.leftOut };
+  const leftOut = settingsRead.leftOut;
+  return issues.length === 0 && parsed.success ? { bundle: parsed.data, issues, warnings, leftOut } : { issues, warnings, leftOut };
 }
 
 async function readSettings(file: string): Promise<{ settings: Record<string, unknown>; leftOut: string[] }> {
@@ -82,13 +87,15 @@ function settingsIssues(settings: Record<string, unknown>, file: string): Config
   return result.success ? [] : toConfigIssues(result.error.issues, { file, schema: AgentConfigSchema, data, positions: new Map() });
 }
 
-async function zoneFileIssues(file: string, timeZone: string): Promise<ConfigIssue[]> {
+/** The zone file's errors (they stop the bundle) and warnings (printed), by `zones check`'s rules. */
+async function zoneFileIssues(file: string, timeZone: string): Promise<{ errors: ConfigIssue[]; warnings: ConfigIssue[] }> {
+  let text: string;
   try {
-    await loadZones(file, { timeZone });
-    return [];
+    text = await readFile(file, "utf8");
   } catch (error) {
-    if (error instanceof ZonesError) return error.issues;
-    const code = (error as { code?: string }).code ?? "ZONES_NOT_FOUND";
-    return [{ file, path: "", expected: "a readable GeoJSON zone file", found: code, message: (error as Error).message }];
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    return { errors: [{ file, path: "", expected: "a readable GeoJSON zone file", found: code, message: "zone file not readable" }], warnings: [] };
   }
+  const { errors, warnings } = checkZoneFile(text, { source: file, timeZone: isKnownTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE });
+  return { errors, warnings };
 }

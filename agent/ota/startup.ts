@@ -70,7 +70,7 @@ async function storedLayer(channel: Channel, config: AgentConfig, publicKey: Key
   if (text === null) return null;
 
   const source = store.path(channel);
-  const check = await checkBundle(text, { channel, truckId: config.truckId, publicKey, timeZone: config.zones.timeZone, workDir: store.dir, source });
+  const check = await checkBundle(text, { channel, truckId: config.truckId, publicKey, timeZone: config.zones.timeZone, source });
   if (check.issues.length > 0) {
     log.warn({ file: source, errors: check.issues.map(formatConfigIssue) }, "stored bundle no longer valid; starting without it");
     return null;
