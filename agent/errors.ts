@@ -16,6 +16,7 @@ export type ErrorCode =
   | "ZONES_NOT_JSON"
   | "ZONES_INVALID"
   | "USAGE"
+  | "DEVICE_UNAVAILABLE"
   | "SECRET_EXPOSED"
   | "SECRET_UNREADABLE"
   | "INSTALL_FAILED"

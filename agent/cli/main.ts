@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { MuckError } from "../errors.js";
 import { configCommand } from "./config-command.js";
 import { consumeCommand } from "./consume-command.js";
+import { recordCommand } from "./record-command.js";
 import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
 import { simCommand } from "./sim-command.js";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(configCommand())
     .addCommand(simCommand())
+    .addCommand(recordCommand())
     .addCommand(consumeCommand())
     .addCommand(statusCommand())
     .addCommand(zonesCommand());

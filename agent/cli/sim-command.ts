@@ -19,8 +19,11 @@ import type { VirtualSerialDevice } from "../../simulator/pty.js";
 import { openSimulation } from "../../simulator/simulation.js";
 import { waitForStop } from "../../simulator/stop-signal.js";
 import { logger } from "../log.js";
+import { addFleetOptions, runFleetCommand, type FleetCliOptions } from "./sim-fleet.js";
+import { addRecordingOption, runRecordingCommand } from "./sim-recording.js";
 
-interface SimOptions {
+interface SimOptions extends FleetCliOptions {
+  recording?: string;
   gpsDevice: string;
   scaleDevice?: string;
   scaleProtocol: ScaleProtocol;
@@ -32,7 +35,7 @@ interface SimOptions {
 }
 
 export function simCommand(): Command {
-  return new Command("sim")
+  const command = new Command("sim")
     .description(
       "simulate the GPS receiver and load-cell indicator on virtual serial devices the agent " +
         "opens like real ones; runs until Ctrl-C; kill -USR1 replugs the GPS, kill -USR2 the scale",
@@ -65,9 +68,15 @@ export function simCommand(): Command {
     .option("--rate-hz <n>", "GPS epochs per second of a generated drive", positive, 1)
     .option("--loop", "start the capture or the round trip over when it ends", false)
     .action(runSim);
+  return addFleetOptions(addRecordingOption(command));
 }
 
 async function runSim(opts: SimOptions): Promise<void> {
+  if (opts.fleet !== undefined) return runFleetCommand({ ...opts, fleet: opts.fleet });
+  if (opts.recording !== undefined) {
+    return runRecordingCommand({ ...opts, recording: opts.recording, gpsDevice: resolve(opts.gpsDevice) });
+  }
+
   const log = logger("sim");
   const gpsPath = resolve(opts.gpsDevice);
   const scalePath = opts.scaleDevice === undefined ? undefined : resolve(opts.scaleDevice);

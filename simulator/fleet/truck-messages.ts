@@ -1,0 +1,8 @@
+/** What the fleet and a truck's worker thread say to each other. */
+export type ToTruck = { type: "stop" };
+
+export type FromTruck =
+  | { type: "started" }
+  | { type: "accepted"; seq: number }
+  | { type: "stopped" }
+  | { type: "failed"; error: string };
