@@ -27,7 +27,7 @@ export function progressWriter(stream: NodeJS.WriteStream): (progress: FleetProg
 }
 
 export function resultTable(result: FleetResult): string {
-  const table = new Table({ head: ["fleet", "value"], style: { head: [], border: [] } });
+  const table = new Table({ head: ["fleet", "value"], style: { head: [], border: [], compact: true } });
   const r = result;
   const outage = r.outage;
   const spread = outage?.reconnect;

@@ -118,6 +118,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         dir: join(runDir, truckId),
         config: truckConfig(options, link.url),
         speedFactor: options.speedFactor,
+        // Spread along the road, so the trucks do not stop and start in step.
+        offsetS: (i * 97) % 600,
         logLevel: options.logLevel,
       }, books));
     }
@@ -172,7 +174,7 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
     await sleep(options.durationS * 1000);
     await outage;
     phase = "draining";
-    await Promise.all(trucks.map((truck) => truck.stopDriving()));
+    for (const truck of trucks) truck.stopDriving();
     const drainFromMs = performance.now();
     const started = trucks.filter((truck) => truck.started).length;
     await drainAndRecover(parts, options.drainTimeoutS * 1000, () => restoreAtMs === null || recovery.atMs !== null);

@@ -1,27 +1,27 @@
 /**
- * One simulated truck of a fleet: its GPS receiver on a virtual serial device (a pty made by
- * socat, driving the built-in round trip) and its own agent in a worker thread with its own data
- * folder, connected to the broker through the fleet's cell link. Why threads and ptys: see
- * simulator/README.md, "Fleet".
+ * One simulated truck of a fleet: its own agent in a worker thread with its own data folder,
+ * fed by a generated GPS receiver in that thread, connected to the broker through the fleet's
+ * cell link. Why threads and no ptys: see generated-gps.ts and simulator/README.md, "Fleet".
  */
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 
 import type { AgentConfigInput } from "../../config/schema.js";
 import type { LogLevel } from "../../agent/log.js";
-import { openSimulation, type Simulation } from "../simulation.js";
 import type { FleetBooks } from "./fleet-books.js";
 import type { FromTruck } from "./truck-messages.js";
 import { startTruckThread } from "./truck-thread.js";
+import type { TruckWorkerData } from "./truck-worker.js";
 
 export interface FleetTruckOptions {
   truckId: string;
-  /** The truck's folder: its GPS device link and its agent's data folder go in it. */
+  /** The agent's data folder. */
   dir: string;
-  /** Agent config sections; the truck id, data folder and GPS path are filled in here. */
+  /** Agent config sections; the truck id and data folder are filled in here. */
   config: AgentConfigInput;
   speedFactor: number;
+  /** Where on the round trip the truck starts, s. */
+  offsetS: number;
   logLevel: LogLevel;
 }
 
@@ -31,7 +31,6 @@ export class FleetTruck {
   readonly truckId: string;
   started = false;
   failure: string | null = null;
-  private simulation: Simulation | null = null;
   private worker: Worker | null = null;
   private stopped: Promise<void> | null = null;
 
@@ -43,15 +42,13 @@ export class FleetTruck {
     books.add(options.truckId);
   }
 
-  /** Opens the GPS device, starts the agent on it, then the drive; resolves once the agent runs. */
+  /** Starts the agent's thread; resolves once the agent runs (its receiver starts with it). */
   async start(): Promise<void> {
     const o = this.options;
     await mkdir(o.dir, { recursive: true });
-    const gpsPath = join(o.dir, "gps");
-    this.simulation = await openSimulation({ gpsDevicePath: gpsPath, speedFactor: o.speedFactor, loop: true });
-
-    const config = { ...o.config, truckId: o.truckId, dataDir: join(o.dir, "data"), gps: { ...o.config.gps, path: gpsPath } };
-    const worker = (this.worker = startTruckThread({ config, logLevel: o.logLevel }));
+    const config = { ...o.config, truckId: o.truckId, dataDir: o.dir };
+    const data: TruckWorkerData = { config, logLevel: o.logLevel, speedFactor: o.speedFactor, offsetS: o.offsetS };
+    const worker = (this.worker = startTruckThread(data));
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (message: FromTruck) => {
         if (message.type === "accepted") this.books.accept(o.truckId, message.seq);
@@ -62,30 +59,29 @@ export class FleetTruck {
       worker.once("exit", (code) => reject(new Error(`${o.truckId}: agent thread exited (${code}) before it started`)));
     });
     this.started = true;
-    void this.simulation.play();
   }
 
   /** Stops the drive: no more fixes, the agent keeps running and draining. */
-  async stopDriving(): Promise<void> {
-    await this.simulation?.stop();
+  stopDriving(): void {
+    this.worker?.postMessage({ type: "stopDriving" });
   }
 
-  /** Stops the agent cleanly (flush, offline status, store closed), then removes the device. */
+  /** Stops the agent cleanly (flush, offline status, store closed). */
   stop(): Promise<void> {
     this.stopped ??= this.stopAll();
     return this.stopped;
   }
 
   private async stopAll(): Promise<void> {
-    await this.simulation?.stop();
     const worker = this.worker;
-    if (worker !== null) {
+    if (worker !== null && this.started) {
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       worker.postMessage({ type: "stop" });
       const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
+    } else {
+      await worker?.terminate();
     }
-    await this.simulation?.close();
   }
 }

@@ -1,5 +1,5 @@
 /** What the fleet and a truck's worker thread say to each other. */
-export type ToTruck = { type: "stop" };
+export type ToTruck = { type: "stopDriving" } | { type: "stop" };
 
 export type FromTruck =
   | { type: "started" }

@@ -1,26 +1,39 @@
 /**
- * One fleet truck's agent in a worker thread: the real `Agent` (drivers, pipeline, LevelDB
- * outbox, uplink) with the config the fleet made for it. The thread tells its parent about every
- * accepted record (its sequence number and receive time), which is the fleet's ground truth for
- * "lost", and stops cleanly on a `stop` message, as `muck-agent run` does on SIGTERM.
+ * One fleet truck in a worker thread: the real `Agent` (NMEA decoding, pipeline, detectors,
+ * LevelDB outbox, uplink) with its own config and data folder, fed by a generated GPS receiver
+ * (generated-gps.ts). The thread tells its parent about every accepted record (its sequence
+ * number), the fleet's ground truth for "lost"; `stopDriving` silences the receiver, `stop` stops
+ * the agent cleanly, as `muck-agent run` does on SIGTERM.
  */
 import { parentPort, workerData } from "node:worker_threads";
 
 import { AgentConfigSchema, type AgentConfigInput } from "../../config/schema.js";
 import { setLogLevel, type LogLevel } from "../../agent/log.js";
 import { Agent } from "../../agent/runtime.js";
+import { GeneratedGps } from "./generated-gps.js";
 import type { FromTruck, ToTruck } from "./truck-messages.js";
 
-const { config, logLevel } = workerData as { config: AgentConfigInput; logLevel: LogLevel };
+export interface TruckWorkerData {
+  config: AgentConfigInput;
+  logLevel: LogLevel;
+  speedFactor: number;
+  offsetS: number;
+}
+
+const { config, logLevel, speedFactor, offsetS } = workerData as TruckWorkerData;
 const port = parentPort!;
 const post = (message: FromTruck) => port.postMessage(message);
 
 setLogLevel(logLevel);
-const agent = new Agent(AgentConfigSchema.parse(config));
+const gps = new GeneratedGps({ speedFactor, offsetS });
+const agent = new Agent(AgentConfigSchema.parse(config), null, gps);
 agent.onRecord = (record) => post({ type: "accepted", seq: record.seq });
 
 port.on("message", (message: ToTruck) => {
-  if (message.type !== "stop") return;
+  if (message.type === "stopDriving") {
+    void gps.stop();
+    return;
+  }
   agent.stop().then(
     () => {
       post({ type: "stopped" });
