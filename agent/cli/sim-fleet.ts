@@ -8,9 +8,11 @@ import { readFile, writeFile } from "node:fs/promises";
 
 import { Command, InvalidArgumentError, Option } from "commander";
 
+import { AgentConfigSchema } from "../../config/schema.js";
 import { MuckError } from "../errors.js";
 import type { LogLevel } from "../log.js";
-import { runFleet } from "../../simulator/fleet/fleet-run.js";
+import { runFleet, type FleetOptions } from "../../simulator/fleet/fleet-run.js";
+import { waitForStop } from "../../simulator/stop-signal.js";
 import { exitCodeOf, progressWriter, resultTable } from "../../simulator/fleet/fleet-report.js";
 
 export interface FleetCliOptions {
@@ -53,7 +55,11 @@ export async function runFleetCommand(opts: FleetCliOptions & { fleet: number })
   if (opts.url.length === 0) throw new MuckError("USAGE", "sim --fleet needs --url mqtt://host:port (the broker)");
   const agentConfig = opts.agentConfig === undefined ? {} : await readAgentConfig(opts.agentConfig);
 
+  // Ctrl-C or SIGTERM ends the driving early; the drain, the table and the exit code still come.
+  const interrupt = new AbortController();
+  void waitForStop().then(() => interrupt.abort());
   const result = await runFleet({
+    signal: interrupt.signal,
     trucks: opts.fleet,
     brokerUrls: opts.url,
     consumerUrl: opts.consumerUrl,
@@ -80,12 +86,20 @@ export async function runFleetCommand(opts: FleetCliOptions & { fleet: number })
   process.exitCode = exitCodeOf(result);
 }
 
-async function readAgentConfig(file: string): Promise<Record<string, never>> {
+/** The sections every truck gets; checked here once, not in 200 threads. */
+async function readAgentConfig(file: string): Promise<FleetOptions["agentConfig"]> {
+  let sections: FleetOptions["agentConfig"];
   try {
-    return JSON.parse(await readFile(file, "utf8")) as Record<string, never>;
+    sections = JSON.parse(await readFile(file, "utf8")) as FleetOptions["agentConfig"];
   } catch (error) {
     throw new MuckError("CONFIG_NOT_JSON", `${file}: ${(error as Error).message}`, { cause: error });
   }
+  const check = AgentConfigSchema.safeParse({ ...sections, truckId: "FLEET-CHECK" });
+  if (!check.success) {
+    const problems = check.error.issues.map((issue) => `${file}: ${issue.path.join(".")}: ${issue.message}`);
+    throw new MuckError("CONFIG_INVALID", problems.join("\n"));
+  }
+  return sections;
 }
 
 function collect(value: string, previous: string[]): string[] {

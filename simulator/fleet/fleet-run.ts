@@ -43,13 +43,15 @@ export interface FleetOptions {
   protocolVersion: 4 | 5;
   topicPrefix: string;
   /** Agent config sections merged under each truck's own (mqtt, cadence, outbox, …). */
-  agentConfig: AgentConfigInput | Record<string, never>;
+  agentConfig: Omit<Partial<AgentConfigInput>, "truckId" | "dataDir">;
   logLevel: LogLevel;
   /** Trucks started at once while the fleet comes up. */
   startConcurrency: number;
   /** Parent of the run's folder; default the system's temporary directory. */
   dir?: string;
   onProgress?: (progress: FleetProgress) => void;
+  /** Aborting ends the driving early (Ctrl-C): an outage in progress is lifted, then the drain. */
+  signal?: AbortSignal;
 }
 
 export interface FleetProgress {
@@ -72,6 +74,7 @@ export interface FleetResult {
   recordPeriodS: number;
   startupS: number;
   connections: { connects: number; peakOpen: number; rampConnectsPerS: number | null; peakConnectsPerS: number };
+  /** Record PUBLISH packets; the rate is over the driving time, with every truck up. */
   publish: { published: number; perS: number };
   pubackLatency: LatencySummary;
   endToEndLatency: LatencySummary;
@@ -150,7 +153,9 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
   try {
     const failures = await startAll(trucks, options.startConcurrency);
     const upAtMs = performance.now();
+    const publishedAtUp = metrics.published;
     phase = "driving";
+    const pause = (s: number) => sleep(s * 1000, undefined, { signal: options.signal }).catch(() => undefined);
 
     // The outage: all links fail at once, and come back at once.
     let restoreAtMs: number | null = null;
@@ -158,10 +163,11 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
     let unwatch = () => undefined as void;
     const outageLengthS = Math.min(options.outageS, Math.max(0, options.durationS - options.outageAtS));
     const outage = outageLengthS > 0 ? (async () => {
-      await sleep(options.outageAtS * 1000);
+      await pause(options.outageAtS);
+      if (options.signal?.aborted === true) return;
       phase = "outage";
       for (const link of links) link.fail(options.outageMode);
-      await sleep(outageLengthS * 1000);
+      await pause(outageLengthS);
       restoreAtMs = performance.now();
       books.openBacklog();
       metrics.markRestore(restoreAtMs);
@@ -171,8 +177,10 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
       phase = "driving";
     })() : Promise.resolve();
 
-    await sleep(options.durationS * 1000);
+    await pause(options.durationS);
     await outage;
+    const drivingS = (performance.now() - upAtMs) / 1000;
+    const publishedDriving = metrics.published - publishedAtUp;
     phase = "draining";
     for (const truck of trucks) truck.stopDriving();
     const drainFromMs = performance.now();
@@ -186,7 +194,7 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
       trucks: trucks.length,
       started,
       brokers: options.brokerUrls,
-      durationS: options.durationS,
+      durationS: round(drivingS),
       speedFactor: options.speedFactor,
       recordPeriodS: options.recordPeriodS,
       startupS: round((upAtMs - t0) / 1000),
@@ -196,7 +204,7 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
         rampConnectsPerS: metrics.rampConnectsPerS(),
         peakConnectsPerS: metrics.peakConnectsPerS(),
       },
-      publish: { published: metrics.published, perS: round(metrics.published / ((endMs - upAtMs) / 1000)) },
+      publish: { published: metrics.published, perS: round(publishedDriving / drivingS) },
       pubackLatency: metrics.pubackSummary(),
       endToEndLatency: parts.endToEnd.summary(),
       records: books.totals(),
@@ -256,7 +264,7 @@ function watchRecovery(parts: Parts, started: number, onRecovered: () => void): 
 }
 
 function truckConfig(options: FleetOptions, url: string): AgentConfigInput {
-  const base = options.agentConfig as Record<string, Record<string, unknown> | undefined>;
+  const base = options.agentConfig;
   const period = options.recordPeriodS;
   return {
     ...base,
@@ -265,7 +273,7 @@ function truckConfig(options: FleetOptions, url: string): AgentConfigInput {
     mqtt: { ...base.mqtt, url, protocolVersion: options.protocolVersion, topicPrefix: options.topicPrefix },
     // A position every `period` while moving and while stopped: a steady, known load per truck.
     cadence: { minPeriodS: period, heartbeatS: period, ...base.cadence },
-  } as AgentConfigInput;
+  };
 }
 
 async function startLink(url: string, protocolVersion: 4 | 5, metrics: FleetMetrics): Promise<CellLink> {
