@@ -23,7 +23,9 @@ export type ErrorCode =
   | "STATUS_UNAVAILABLE"
   | "BUNDLE_INVALID"
   | "KEY_UNUSABLE"
-  | "PUSH_FAILED";
+  | "PUSH_FAILED"
+  | "SCENARIO_NOT_FOUND"
+  | "SCENARIO_INVALID";
 
 export class MuckError extends Error {
   readonly code: ErrorCode;

@@ -7,7 +7,7 @@ import { DetectionEngine } from "../../agent/detect/engine.js";
 import { DetectStateFile } from "../../agent/detect/state-file.js";
 import { buildZoneIndex } from "../../config/zones/index.js";
 import type { Zone, ZoneIndex } from "../../config/zones/zone.js";
-import { zoneFile } from "../scenarios/world.js";
+import { zoneFile } from "../../simulator/scenario/world.js";
 import { T0, detectConfig, fix, weight } from "./helpers.js";
 
 /** The scenario world's zones, straight into the index (the loader is tested on its own). */

@@ -4,7 +4,7 @@ import { RouteWatch } from "../../agent/detect/route-watch.js";
 import type { TrackPoint } from "../../agent/detect/track-point.js";
 import { buildZoneIndex } from "../../config/zones/index.js";
 import type { Zone } from "../../config/zones/zone.js";
-import { toLonLat, zoneFile } from "../scenarios/world.js";
+import { toLonLat, zoneFile } from "../../simulator/scenario/world.js";
 import { detectConfig, point } from "./helpers.js";
 
 // Helpers place points around 31.2 N, 121.4 E, the scenario world's origin: ROUTE-1 runs east along y = 0.
