@@ -141,6 +141,10 @@ export class DetectionEngine {
   }
 
   onWeight(sample: WeightSample): void {
+    // Before the first dated fix a weight carries only the gateway's own clock, which may be
+    // hours or years off GPS time: judged, it would pin the load watch's settling (and the
+    // engine's clock) to that wrong time. Such weights are on record, not judged.
+    if (!this.offsetKnown) return;
     const atMs = this.gpsTimeOf(Date.parse(sample.time));
     this.advance(atMs);
     this.recorder.weight(sample, atMs);
@@ -151,14 +155,15 @@ export class DetectionEngine {
 
   /** The inputs' state after a change at `gatewayMs`. */
   onInputs(state: InputState, gatewayMs: number): void {
-    const atMs = this.gpsTimeOf(gatewayMs);
-    this.advance(atMs);
+    // The state counts at once; its time only once a dated fix has set the offset (see onWeight).
+    const atMs = this.offsetKnown ? this.gpsTimeOf(gatewayMs) : null;
+    if (atMs !== null) this.advance(atMs);
     for (const name of INPUT_NAMES) {
-      if (state[name] !== this.inputs[name]) this.recorder.input(name, state[name] ?? null, atMs);
+      if (atMs !== null && state[name] !== this.inputs[name]) this.recorder.input(name, state[name] ?? null, atMs);
     }
     this.inputs = { ...state };
     this.motion.ignition(state.ignition);
-    this.judgeLoadedDriving(atMs);
+    if (atMs !== null) this.judgeLoadedDriving(atMs);
   }
 
   /**
@@ -167,7 +172,7 @@ export class DetectionEngine {
    */
   onInputFault(input: string, kind: string, detail: string, gatewayMs: number): void {
     const atMs = this.gpsTimeOf(gatewayMs);
-    this.advance(atMs);
+    if (this.offsetKnown) this.advance(atMs);
     this.emit({
       type: "sensor_fault",
       severity: "alarm",
