@@ -10,6 +10,7 @@ import { consumeCommand } from "./consume-command.js";
 import { recordCommand } from "./record-command.js";
 import { replayCommand } from "./replay-command.js";
 import { runCommand } from "./run-command.js";
+import { scenarioCommand } from "./scenario-command.js";
 import { simCommand } from "./sim-command.js";
 import { statusCommand } from "./status-command.js";
 import { zonesCommand } from "./zones-command.js";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .addCommand(configCommand())
     .addCommand(simCommand())
     .addCommand(recordCommand())
+    .addCommand(scenarioCommand())
     .addCommand(consumeCommand())
     .addCommand(statusCommand())
     .addCommand(zonesCommand());

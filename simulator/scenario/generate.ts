@@ -140,7 +140,11 @@ class Generator {
         changing = s >= changeAtS && s < changeAtS + changeS;
         if (step.bodyLift === true) this.setInputs({ bodyLift: s >= changeAtS - 5 && s < changeAtS + changeS + 5 });
       }
-      if (step.weightDriftKg !== undefined) this.weightKg = fromKg + (step.weightDriftKg * s) / step.stay;
+      // Temperature drift adds to whatever the load does, as it would on a real load cell.
+      if (step.weightDriftKg !== undefined) {
+        const changedKg = step.weightTo === undefined ? fromKg : this.weightKg;
+        this.weightKg = changedKg + (step.weightDriftKg * s) / step.stay;
+      }
 
       const wobble = step.wobbleKg !== undefined && s < 8 ? step.wobbleKg * Math.sin(s * 1.9) : 0;
       this.epoch(step, s, { at, trueAt: spot, speedKmh, courseDeg: 0 }, wobble, changing || wobble !== 0);

@@ -90,7 +90,8 @@ export function judge(truth: TruthEvent[], reported: Reported[], startMs: number
   const count = (outcome: Outcome) => rows.filter((row) => row.outcome === outcome).length;
   const unscored: Record<string, number> = {};
   for (const r of reported.filter((r) => !isScored(r.record))) {
-    const type = String(r.record.body.type);
+    const phase = (r.record.body.details as { phase?: string } | undefined)?.phase;
+    const type = `${String(r.record.body.type)}${phase === undefined ? "" : ` (${phase})`}`;
     unscored[type] = (unscored[type] ?? 0) + 1;
   }
   const missed = count("missed");

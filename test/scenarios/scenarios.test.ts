@@ -99,7 +99,9 @@ describe("scenario library", () => {
         expect((event.details as Record<string, unknown>).context, String(event.type)).toMatchObject({ fixes: expect.any(Array) });
       }
 
-      // What the agent decided, against what really happened.
+      // What the agent decided, against what really happened. A receiver that missed the week
+      // rollover is live-only: replay keeps a capture's dates by design (README, Limitations).
+      if (scenario.scenario.receiver.weekRollover) return;
       const verdict = judge(scenario.truth, reported, scenario.timeline.startMs, scenario.scenario.verdict.maxLateS);
       const wrong = verdict.rows.filter((row) => row.outcome !== "caught").map((row) => `${row.outcome} ${row.type} at ${row.atS} s`);
       expect(wrong).toEqual([]);
