@@ -58,7 +58,7 @@ function runSubcommand(): Command {
     .option("--speed-factor <n>", "play N times faster than real time", positive, 1)
     .option("--seed <n>", "seed for every noise source (default: the file's seed)", integer)
     .option("--url <url>", "use this MQTT broker instead of an embedded one (mqtt://host:port)")
-    .option("--out <dir>", "write truth.ndjson, records.ndjson and verdict.json there")
+    .option("--out <dir>", "write truth.ndjson, records.ndjson and verdict.json there (with --replay also the streams)")
     .option("--replay", "judge the agent's pipeline over the scenario's bytes as files: no ptys, no broker, instant", false)
     .addOption(new Option("--log-level <level>", "the agent's log level (JSON logs on stderr)").choices(LOG_LEVELS).default("warn"))
     .option("--no-progress", "no progress line")
@@ -69,7 +69,7 @@ async function run(file: string, opts: RunOptions): Promise<void> {
   setLogLevel(opts.logLevel);
   const compiled = await compileScenario(await loadScenario(resolveName(file)), opts.seed);
 
-  const { received, verdict } = opts.replay ? await replayed(compiled) : await live(compiled, opts);
+  const { received, verdict } = opts.replay ? await replayed(compiled, opts.out) : await live(compiled, opts);
   process.stdout.write(verdictTable(compiled, verdict));
   if (opts.out !== undefined) await writeOutputs(opts.out, compiled, received, verdict);
   process.exitCode = verdict.passed ? 0 : 1;
@@ -96,14 +96,16 @@ async function live(compiled: CompiledScenario, opts: RunOptions): Promise<{ rec
   }
 }
 
-async function replayed(compiled: CompiledScenario): Promise<{ received: Reported[]; verdict: Verdict }> {
-  const dir = await mkdtemp(join(tmpdir(), `muck-scenario-${compiled.name}-`));
+/** Over files; with `out`, the files stay there (gps.nmea, scale.txt, inputs.ndjson, zones, config). */
+async function replayed(compiled: CompiledScenario, out: string | undefined): Promise<{ received: Reported[]; verdict: Verdict }> {
+  if (out !== undefined) await mkdir(out, { recursive: true });
+  const dir = out ?? (await mkdtemp(join(tmpdir(), `muck-scenario-${compiled.name}-`)));
   try {
     const received = await replayScenario(compiled, dir);
     const events = received.filter((r) => r.record.kind === "event");
     return { received, verdict: judge(compiled.truth, events, compiled.timeline.startMs, compiled.scenario.verdict.maxLateS) };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (out === undefined) await rm(dir, { recursive: true, force: true });
   }
 }
 
