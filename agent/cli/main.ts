@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { MuckError } from "../errors.js";
 import { configCommand } from "./config-command.js";
+import { installCommand, uninstallCommand } from "./install-command.js";
 import { consumeCommand } from "./consume-command.js";
 import { recordCommand } from "./record-command.js";
 import { replayCommand } from "./replay-command.js";
@@ -30,7 +31,9 @@ export function buildProgram(): Command {
     .addCommand(scenarioCommand())
     .addCommand(consumeCommand())
     .addCommand(statusCommand())
-    .addCommand(zonesCommand());
+    .addCommand(zonesCommand())
+    .addCommand(installCommand())
+    .addCommand(uninstallCommand());
 }
 
 async function main(argv: string[]): Promise<void> {
