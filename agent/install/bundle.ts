@@ -20,7 +20,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const TOP = "muck-agent";
 
 function sh(command: string, args: string[], cwd: string): void {
-  execFileSync(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
+  // Their chatter goes to stderr: stdout carries the tarball path and the binary list only.
+  execFileSync(command, args, { cwd, stdio: ["ignore", 2, 2] });
 }
 
 export function buildBundle(outDir: string): string {
