@@ -8,6 +8,7 @@ import { logger, setLogLevel, type LogLevel } from "../log.js";
 import { ConfigManager } from "../ota/config-manager.js";
 import { loadStartupConfig } from "../ota/startup.js";
 import { Agent } from "../runtime.js";
+import { stopWithin } from "../stop-bound.js";
 
 export function runCommand(): Command {
   return new Command("run")
@@ -26,7 +27,7 @@ export function runCommand(): Command {
       if (opts.printRecords) agent.onRecord = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
       await agent.start();
       await untilSignal(() => void manager.reloadLocal());
-      await agent.stop();
+      await stopWithin(agent);
     });
 }
 

@@ -63,7 +63,7 @@ function writeConfig(extra: Record<string, unknown> = {}): string {
 /** A receiver at 10 epochs a second and a scale streaming its weight, until `feeding` is false. */
 async function feed(): Promise<void> {
   feeding = true;
-  for (let i = 0; feeding; i = (i + 1) % 60) {
+  for (let i = 0; feeding && i < 3600; i++) {
     await gps.device!.write(driveEpoch(i).map((s) => `${s}\r\n`).join(""));
     await scale.device!.write("ST,GS,+012340 kg\r\n");
     await sleep(100);
