@@ -196,7 +196,8 @@ describe("the fleet's broker ACL (README)", () => {
     const acl = join(dir.path, "acl");
     writeFileSync(acl, [
       // Patterns apply to every user; `topic` lines belong to the `user` line above them.
-      "pattern write muck/%u/#",
+      // Each record topic by name, not muck/%u/#: that would let a truck write its own config bundle.
+      ...["position", "weight", "event", "trip", "batch", "status", "config/ack"].map((kind) => `pattern write muck/%u/${kind}`),
       "pattern read muck/%u/config",
       "pattern read muck/fleet/config",
       "",
@@ -216,9 +217,12 @@ describe("the fleet's broker ACL (README)", () => {
     await client.subscribeAsync(["muck/+/config", "muck/fleet/config", "muck/TRK-B/position"], { qos: 1 });
 
     await client.publishAsync("muck/TRK-A/position", JSON.stringify({ seq: 1 }), { qos: 1 }); // rejects if refused
-    await expect(client.publishAsync("muck/TRK-B/position", JSON.stringify({ seq: 2 }), { qos: 1 })).rejects.toMatchObject({
-      code: 0x87, // not authorized
-    });
+    await client.publishAsync("muck/TRK-A/config/ack", JSON.stringify({ seq: 3 }), { qos: 1 });
+    for (const topic of ["muck/TRK-B/position", "muck/TRK-A/config", "muck/fleet/config"]) {
+      await expect(client.publishAsync(topic, JSON.stringify({ seq: 2 }), { qos: 1 }), topic).rejects.toMatchObject({
+        code: 0x87, // not authorized
+      });
+    }
 
     const operator = pki.client("platform");
     const fleet = await mqtt.connectAsync(broker.tlsUrl, { ...options, clientId: "platform-pub", cert: readPem(operator.certFile), key: readPem(operator.keyFile) });
@@ -230,7 +234,8 @@ describe("the fleet's broker ACL (README)", () => {
     await waitFor(() => got.some((m) => m.topic === "muck/fleet/config") && heard.length >= 2, 5000, "deliveries");
     await sleep(300);
     expect(got.map((m) => m.topic)).toContain("muck/TRK-A/position");
-    expect(got.filter((m) => m.seq === 2)).toEqual([]); // the foreign publish never reached anyone
+    expect(got.map((m) => m.topic)).toContain("muck/TRK-A/config/ack");
+    expect(got.filter((m) => m.seq === 2)).toEqual([]); // the refused publishes never reached anyone
     // Overlapping subscriptions (muck/+/config and muck/fleet/config) may deliver a message twice.
     expect([...new Set(heard)].sort()).toEqual(["muck/TRK-A/config", "muck/fleet/config"]);
   });
