@@ -111,7 +111,7 @@ export class Agent {
     this.config = liveChange(this.config, next);
     this.zones = zones;
     this.pipeline?.reconfigure(this.config.cadence, this.detectSetup());
-    this.log.info({ zones: zones.zones.length, waitingForRestart: waiting }, "config applied");
+    this.log.debug({ zones: zones.zones.length, waitingForRestart: waiting }, "new config in force");
     return waiting;
   }
 

@@ -112,11 +112,10 @@ function pushCommand(): Command {
       };
       let result;
       try {
-        result = await pushBundle(bundle, readFileSync(file, "utf8"), { url: opts.url, prefix: opts.prefix, fleetTopic: opts.fleetTopic, waitS: opts.wait, expect, clientOptions, onAck: printAck });
+        result = await pushBundle(bundle, readFileSync(file, "utf8"), { url: opts.url, prefix: opts.prefix, fleetTopic: opts.fleetTopic, waitS: opts.wait, expect, clientOptions, onAck: printAck, onPublished: (topic) => process.stdout.write(`pushed ${bundle.target} v${bundle.version} to ${topic} (retained, PUBACK received)\n`) });
       } catch (error) {
         throw new MuckError("PUSH_FAILED", `${opts.url}: ${(error as Error).message}`, { cause: error });
       }
-      process.stdout.write(`pushed ${bundle.target} v${bundle.version} to ${result.topic} (retained, PUBACK received)\n`);
       if (opts.wait === 0) return;
 
       const notApplied = result.acks.filter((ack) => ack.result !== "applied").length;

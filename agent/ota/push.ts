@@ -17,6 +17,8 @@ export interface PushOptions {
   /** Stop waiting once this many trucks have answered (a truck push expects one). */
   expect: number;
   clientOptions?: IClientOptions;
+  /** The broker has acknowledged the publish (before any wait for acks). */
+  onPublished?: (topic: string) => void;
   onAck?: (ack: ConfigAck) => void;
 }
 
@@ -49,6 +51,7 @@ export async function pushBundle(bundle: Bundle, text: string, options: PushOpti
     if (options.waitS > 0) await client.subscribeAsync(`${options.prefix}/+/config/ack`, { qos: 1 });
 
     await client.publishAsync(topic, text, { qos: 1, retain: true });
+    options.onPublished?.(topic);
     if (options.waitS > 0) await Promise.race([done, new Promise((resolve) => setTimeout(resolve, options.waitS * 1000).unref())]);
     return { topic, acks: [...acks.values()] };
   } finally {
