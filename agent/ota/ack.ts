@@ -23,9 +23,20 @@ export interface ConfigAck {
 }
 
 export function runningVersions(layers: Layers, zonesFrom: ZonesSource): ConfigAck["running"] {
-  return { fleet: layers.fleet?.bundle.version ?? null, truck: layers.truck?.bundle.version ?? null, zonesFrom };
+  return {
+    fleet: layers.fleet?.bundle.version ?? null,
+    truck: layers.truck?.bundle.version ?? null,
+    zonesFrom,
+  };
 }
 
 export function ackErrors(issues: ConfigIssue[]): ConfigAck["errors"] {
-  return issues.map(({ file, path, message, expected, found, line }) => ({ file, path, message, expected, found, ...(line === undefined ? {} : { line }) }));
+  return issues.map(({ file, path, message, expected, found, line }) => ({
+    file,
+    path,
+    message,
+    expected,
+    found,
+    ...(line === undefined ? {} : { line }),
+  }));
 }

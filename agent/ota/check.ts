@@ -14,7 +14,14 @@ import { checkZoneFile } from "../../config/zones/check.js";
 import { isKnownTimeZone } from "../../config/zones/local-time.js";
 import type { ZoneIssue } from "../../config/zones/zone-error.js";
 import type { Zone } from "../../config/zones/zone.js";
-import { BundleSchema, REMOTE_SECTIONS, REMOTE_ZONES_KEYS, targetOf, type Bundle, type Channel } from "./bundle.js";
+import {
+  BundleSchema,
+  REMOTE_SECTIONS,
+  REMOTE_ZONES_KEYS,
+  targetOf,
+  type Bundle,
+  type Channel,
+} from "./bundle.js";
 import { signatureProblem } from "./signature.js";
 
 export interface CheckContext {
@@ -42,16 +49,28 @@ export async function checkBundle(text: string, context: CheckContext): Promise<
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     const message = `not valid JSON: ${error.reason} (line ${error.line}, column ${error.column})`;
-    return { issues: [{ file, path: "", expected: "a JSON bundle", found: error.near, message, line: error.line }] };
+    return {
+      issues: [
+        { file, path: "", expected: "a JSON bundle", found: error.near, message, line: error.line },
+      ],
+    };
   }
 
   const data: unknown = JSON.parse(text);
   const parsed = BundleSchema.safeParse(data);
-  if (!parsed.success) return { issues: toConfigIssues(parsed.error.issues, { file, schema: BundleSchema, data, positions }) };
+  if (!parsed.success)
+    return {
+      issues: toConfigIssues(parsed.error.issues, { file, schema: BundleSchema, data, positions }),
+    };
 
   const bundle = parsed.data;
   const issue = (path: string, message: string, expected: string, found: string): ConfigIssue => ({
-    file, path, message, expected, found, ...lineOf(positions, path),
+    file,
+    path,
+    message,
+    expected,
+    found,
+    ...lineOf(positions, path),
   });
   const issues = [...envelopeIssues(bundle, context, issue), ...settingsIssues(bundle, issue)];
 
@@ -70,11 +89,26 @@ function envelopeIssues(bundle: Bundle, context: CheckContext, issue: MakeIssue)
   const issues: ConfigIssue[] = [];
   const target = targetOf(context.channel, context.truckId);
   if (bundle.target !== target) {
-    issues.push(issue("target", `this bundle is for ${bundle.target}, not for the ${context.channel} topic of this truck`, JSON.stringify(target), JSON.stringify(bundle.target)));
+    issues.push(
+      issue(
+        "target",
+        `this bundle is for ${bundle.target}, not for the ${context.channel} topic of this truck`,
+        JSON.stringify(target),
+        JSON.stringify(bundle.target),
+      ),
+    );
   }
   if (context.publicKey !== null) {
     const problem = signatureProblem(bundle, context.publicKey);
-    if (problem !== null) issues.push(issue("signature", problem, "a valid Ed25519 signature by the fleet key", bundle.signature === undefined ? "none" : bundle.signature.keyId));
+    if (problem !== null)
+      issues.push(
+        issue(
+          "signature",
+          problem,
+          "a valid Ed25519 signature by the fleet key",
+          bundle.signature === undefined ? "none" : bundle.signature.keyId,
+        ),
+      );
   }
   return issues;
 }
@@ -85,14 +119,31 @@ function settingsIssues(bundle: Bundle, issue: MakeIssue): ConfigIssue[] {
   const remote: readonly string[] = REMOTE_SECTIONS;
   const issues = Object.keys(settings)
     .filter((key) => !remote.includes(key))
-    .map((key) => issue(`settings.${key}`, `${key} may not change over the air; set it in the truck's local config file`, `one of ${REMOTE_SECTIONS.join(", ")}`, JSON.stringify(key)));
+    .map((key) =>
+      issue(
+        `settings.${key}`,
+        `${key} may not change over the air; set it in the truck's local config file`,
+        `one of ${REMOTE_SECTIONS.join(", ")}`,
+        JSON.stringify(key),
+      ),
+    );
 
   const zones = settings.zones;
   if (typeof zones === "object" && zones !== null && !Array.isArray(zones)) {
     const allowed: readonly string[] = REMOTE_ZONES_KEYS;
     for (const key of Object.keys(zones).filter((k) => !allowed.includes(k))) {
-      const why = key === "file" ? "a bundle carries its zones in its own zones member" : "it may not change over the air";
-      issues.push(issue(`settings.zones.${key}`, `zones.${key}: ${why}`, REMOTE_ZONES_KEYS.join(", "), JSON.stringify(key)));
+      const why =
+        key === "file"
+          ? "a bundle carries its zones in its own zones member"
+          : "it may not change over the air";
+      issues.push(
+        issue(
+          `settings.zones.${key}`,
+          `zones.${key}: ${why}`,
+          REMOTE_ZONES_KEYS.join(", "),
+          JSON.stringify(key),
+        ),
+      );
     }
   }
   return issues;
@@ -103,15 +154,36 @@ function settingsIssues(bundle: Bundle, issue: MakeIssue): ConfigIssue[] {
  * rules and what cannot work, such as a corridor narrower than GNSS error); its issues are
  * pointed back at the bundle (`zones.features[3]…`, the bundle's line). Warnings are logged.
  */
-function checkZones(bundle: Bundle, context: CheckContext, positions: Map<string, JsonPosition>): Zone[] | { issues: ConfigIssue[] } {
-  const result = checkZoneFile(bundle.zones!, { source: context.source, timeZone: zoneTimeZone(bundle, context) });
+function checkZones(
+  bundle: Bundle,
+  context: CheckContext,
+  positions: Map<string, JsonPosition>,
+): Zone[] | { issues: ConfigIssue[] } {
+  const result = checkZoneFile(bundle.zones!, {
+    source: context.source,
+    timeZone: zoneTimeZone(bundle, context),
+  });
   const inBundle = (issue: ZoneIssue): ConfigIssue => {
     const { feature, ...rest } = issue as ZoneIssue & { rule?: string };
     const path = rest.path === "" ? "zones" : `zones.${rest.path}`;
-    const message = feature === "" || feature.startsWith("features[") ? rest.message : `feature ${feature}: ${rest.message}`;
-    return { file: context.source, path, message, expected: rest.expected, found: rest.found, ...lineOf(positions, path) };
+    const message =
+      feature === "" || feature.startsWith("features[")
+        ? rest.message
+        : `feature ${feature}: ${rest.message}`;
+    return {
+      file: context.source,
+      path,
+      message,
+      expected: rest.expected,
+      found: rest.found,
+      ...lineOf(positions, path),
+    };
   };
-  if (result.warnings.length > 0) log.warn({ source: context.source, warnings: result.warnings.map(inBundle).map(formatConfigIssue) }, "zone file in the bundle has warnings");
+  if (result.warnings.length > 0)
+    log.warn(
+      { source: context.source, warnings: result.warnings.map(inBundle).map(formatConfigIssue) },
+      "zone file in the bundle has warnings",
+    );
   return result.errors.length === 0 ? result.zones : { issues: result.errors.map(inBundle) };
 }
 
@@ -134,4 +206,3 @@ function parentOf(path: string): string {
   const cut = Math.max(path.lastIndexOf("."), path.lastIndexOf("["));
   return cut <= 0 ? "" : path.slice(0, cut);
 }
-

@@ -52,14 +52,20 @@ export class ConfigManager {
     this.topics = configTopics(local);
     this.store = new BundleStore(local.dataDir);
     if (local.ota.enabled && publicKey === null) {
-      this.log.warn({ topics: [this.topics.truck, this.topics.fleet] }, "no ota.publicKeyFile: unsigned config bundles are accepted");
+      this.log.warn(
+        { topics: [this.topics.truck, this.topics.fleet] },
+        "no ota.publicKeyFile: unsigned config bundles are accepted",
+      );
     }
   }
 
   /** The uplink's subscription: both config topics, QoS 1; none when over the air is off. */
   subscription(): ControlSubscription | undefined {
     if (!this.layers.local.config.ota.enabled) return undefined;
-    return { topics: [this.topics.truck, this.topics.fleet], onMessage: (topic, payload) => void this.receive(topic, payload) };
+    return {
+      topics: [this.topics.truck, this.topics.fleet],
+      onMessage: (topic, payload) => void this.receive(topic, payload),
+    };
   }
 
   /** A bundle from one of the config topics; resolves once it has been judged. */
@@ -77,23 +83,34 @@ export class ConfigManager {
   }
 
   private serially(work: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(work).catch((error: Error) => this.log.error({ err: error.message }, "config change failed"));
+    const next = this.queue
+      .then(work)
+      .catch((error: Error) => this.log.error({ err: error.message }, "config change failed"));
     this.queue = next;
     return next;
   }
 
   private async judgeBundle(channel: Channel, text: string): Promise<void> {
     // An empty retained message is how a broker's retained bundle is cleared: it is not a bundle.
-    if (text.trim() === "") return void this.log.info({ channel }, "retained bundle cleared; running config unchanged");
+    if (text.trim() === "")
+      return void this.log.info({ channel }, "retained bundle cleared; running config unchanged");
     const current = this.layers[channel];
     // Every reconnect re-delivers the retained bundle: the one running needs no second ack.
-    if (current?.text === text) return void this.log.debug({ channel, version: current.bundle.version }, "bundle already applied");
+    if (current?.text === text)
+      return void this.log.debug({ channel, version: current.bundle.version }, "bundle already applied");
 
     const local = this.layers.local.config;
     const source = channel === "truck" ? this.topics.truck : this.topics.fleet;
-    const check = await checkBundle(text, { channel, truckId: local.truckId, publicKey: this.publicKey, timeZone: local.zones.timeZone, source });
+    const check = await checkBundle(text, {
+      channel,
+      truckId: local.truckId,
+      publicKey: this.publicKey,
+      timeZone: local.zones.timeZone,
+      source,
+    });
     const version = check.bundle?.version ?? null;
-    if (check.issues.length > 0) return this.report({ channel, version, result: "rejected", errors: check.issues });
+    if (check.issues.length > 0)
+      return this.report({ channel, version, result: "rejected", errors: check.issues });
 
     const bundle = check.bundle!;
     if (current !== null && bundle.version <= current.bundle.version) {
@@ -101,7 +118,12 @@ export class ConfigManager {
       return this.report({ channel, version, result: "ignored", reason });
     }
     const layer: BundleLayer = { channel, bundle, text, zones: check.zones ?? null };
-    this.apply({ ...this.layers, [channel]: layer }, { channel, version, result: "applied" }, () => this.store.write(channel, text), () => this.restoreStored(channel, current));
+    this.apply(
+      { ...this.layers, [channel]: layer },
+      { channel, version, result: "applied" },
+      () => this.store.write(channel, text),
+      () => this.restoreStored(channel, current),
+    );
   }
 
   private async judgeLocal(): Promise<boolean> {
@@ -110,7 +132,10 @@ export class ConfigManager {
     try {
       local = await loadLocal(file);
     } catch (error) {
-      const issues = error instanceof ConfigError || error instanceof ZonesError ? error.issues : [fileIssue(file, error)];
+      const issues =
+        error instanceof ConfigError || error instanceof ZonesError
+          ? error.issues
+          : [fileIssue(file, error)];
       this.report({ channel: "local", version: null, result: "rejected", errors: issues });
       return false;
     }
@@ -121,28 +146,47 @@ export class ConfigManager {
    * Compose, store, apply — or report why not. `persist` runs before the agent changes, and
    * `unpersist` undoes it if the change itself fails, so the stored bundle is always one that runs.
    */
-  private apply(next: Layers, outcome: Outcome, persist = () => undefined as void, unpersist = () => undefined as void): boolean {
+  private apply(
+    next: Layers,
+    outcome: Outcome,
+    persist = () => undefined as void,
+    unpersist = () => undefined as void,
+  ): boolean {
     const composition = compose(next);
-    if (composition.issues !== undefined) return this.report({ ...outcome, result: "rejected", errors: composition.issues }), false;
+    if (composition.issues !== undefined)
+      return (this.report({ ...outcome, result: "rejected", errors: composition.issues }), false);
     const composed = composition.composed;
 
     try {
       persist();
     } catch (error) {
-      return this.report({ ...outcome, result: "rejected", errors: [storeIssue(this.store.dir, error)] }), false;
+      return (
+        this.report({ ...outcome, result: "rejected", errors: [storeIssue(this.store.dir, error)] }),
+        false
+      );
     }
     let waiting: string[];
     try {
       waiting = this.agent.reconfigure(composed.config, composed.zones);
     } catch (error) {
       unpersist();
-      const issue = { file: "", path: "", expected: "a config the agent can run", found: (error as Error).message, message: "applying the config failed; the previous config keeps running" };
-      return this.report({ ...outcome, result: "rejected", errors: [issue] }), false;
+      const issue = {
+        file: "",
+        path: "",
+        expected: "a config the agent can run",
+        found: (error as Error).message,
+        message: "applying the config failed; the previous config keeps running",
+      };
+      return (this.report({ ...outcome, result: "rejected", errors: [issue] }), false);
     }
 
     this.layers = next;
     this.zonesFrom = composed.zonesFrom;
-    if (waiting.length > 0) this.log.warn({ keys: waiting }, "these settings changed in the local file and take effect at the next start");
+    if (waiting.length > 0)
+      this.log.warn(
+        { keys: waiting },
+        "these settings changed in the local file and take effect at the next start",
+      );
     this.report(outcome);
     return true;
   }
@@ -154,10 +198,19 @@ export class ConfigManager {
 
   private report(outcome: Outcome): void {
     const errors = outcome.errors ?? [];
-    const fields = { channel: outcome.channel, version: outcome.version, running: runningVersions(this.layers, this.zonesFrom) };
+    const fields = {
+      channel: outcome.channel,
+      version: outcome.version,
+      running: runningVersions(this.layers, this.zonesFrom),
+    };
     if (outcome.result === "applied") this.log.info(fields, "config applied");
-    else if (outcome.result === "ignored") this.log.info({ ...fields, reason: outcome.reason }, "config bundle ignored");
-    else this.log.warn({ ...fields, errors: errors.map(formatConfigIssue) }, `config ${outcome.channel === "local" ? "reload" : "bundle"} rejected; running config unchanged`);
+    else if (outcome.result === "ignored")
+      this.log.info({ ...fields, reason: outcome.reason }, "config bundle ignored");
+    else
+      this.log.warn(
+        { ...fields, errors: errors.map(formatConfigIssue) },
+        `config ${outcome.channel === "local" ? "reload" : "bundle"} rejected; running config unchanged`,
+      );
 
     const ack: ConfigAck = {
       truckId: this.layers.local.config.truckId,
@@ -175,10 +228,22 @@ export class ConfigManager {
 
 function fileIssue(file: string, error: unknown): ConfigIssue {
   const code = error instanceof MuckError ? error.code : "unreadable";
-  return { file, path: "", expected: "a readable, valid file", found: code, message: (error as Error).message };
+  return {
+    file,
+    path: "",
+    expected: "a readable, valid file",
+    found: code,
+    message: (error as Error).message,
+  };
 }
 
 function storeIssue(dir: string, error: unknown): ConfigIssue {
   const code = (error as NodeJS.ErrnoException).code ?? "error";
-  return { file: dir, path: "", expected: "a writable data folder", found: code, message: `storing the bundle as last-known-good failed: ${(error as Error).message}` };
+  return {
+    file: dir,
+    path: "",
+    expected: "a writable data folder",
+    found: code,
+    message: `storing the bundle as last-known-good failed: ${(error as Error).message}`,
+  };
 }

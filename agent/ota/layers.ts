@@ -12,6 +12,7 @@
  */
 import type { ConfigIssue } from "../errors.js";
 import { toConfigIssues } from "../../config/issues.js";
+import { indexJsonPositions } from "../../config/json-positions.js";
 import { AgentConfigSchema, type AgentConfig } from "../../config/schema.js";
 import { buildZoneIndex } from "../../config/zones/index.js";
 import type { Zone, ZoneIndex } from "../../config/zones/zone.js";
@@ -46,7 +47,8 @@ export interface Composed {
   zonesFrom: ZonesSource;
 }
 
-export type Composition = { composed: Composed; issues?: never } | { composed?: never; issues: ConfigIssue[] };
+export type Composition =
+  { composed: Composed; issues?: never } | { composed?: never; issues: ConfigIssue[] };
 
 export function layerName(layer: BundleLayer): string {
   return `${layer.channel} bundle v${layer.bundle.version}`;
@@ -54,12 +56,20 @@ export function layerName(layer: BundleLayer): string {
 
 export function compose(layers: Layers): Composition {
   const bundles = [layers.fleet, layers.truck].filter((layer): layer is BundleLayer => layer !== null);
-  const merged = bundles.reduce<unknown>((config, layer) => mergeSettings(config, layer.bundle.settings ?? {}), layers.local.config);
+  const merged = bundles.reduce<unknown>(
+    (config, layer) => mergeSettings(config, layer.bundle.settings ?? {}),
+    layers.local.config,
+  );
 
   const result = AgentConfigSchema.safeParse(merged);
   if (!result.success) {
-    const issues = toConfigIssues(result.error.issues, { file: "", schema: AgentConfigSchema, data: merged, positions: new Map() });
-    return { issues: issues.map((issue) => ({ ...issue, file: whoSet(issue.path, layers.local, bundles) })) };
+    const issues = toConfigIssues(result.error.issues, {
+      file: "",
+      schema: AgentConfigSchema,
+      data: merged,
+      positions: new Map(),
+    });
+    return { issues: issues.map((issue) => attribute(issue, layers.local, bundles)) };
   }
 
   const withZones = [...bundles].reverse().find((layer) => layer.zones !== null);
@@ -73,19 +83,46 @@ export function mergeSettings(base: unknown, over: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
 
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) merged[key] = key in base ? mergeSettings(base[key], value) : value;
+  for (const [key, value] of Object.entries(over))
+    merged[key] = key in base ? mergeSettings(base[key], value) : value;
   return merged;
 }
 
-/** The most specific layer that sets the first two levels of `path`: that is where to fix it. */
-function whoSet(path: string, local: LocalLayer, bundles: BundleLayer[]): string {
-  const [section, key] = path.split(/[.[]/);
+/**
+ * The issue as the layer that set the value sees it: the most specific layer setting the first
+ * two levels of its path (in a bundle: `settings.<path>` and its line there), else the local file.
+ */
+function attribute(issue: ConfigIssue, local: LocalLayer, bundles: BundleLayer[]): ConfigIssue {
+  const [section, key] = issue.path.split(/[.[]/);
   for (const layer of [...bundles].reverse()) {
     const settings = layer.bundle.settings ?? {};
     const inSection = section !== undefined && isPlainObject(settings[section]);
-    if (inSection && (key === undefined || key in (settings[section] as object))) return layerName(layer);
+    if (!inSection || (key !== undefined && !(key in (settings[section] as object)))) continue;
+
+    const path = `settings.${issue.path}`;
+    const line = lineIn(layer.text, path);
+    return { ...issue, file: layerName(layer), path, ...(line === undefined ? {} : { line }) };
   }
-  return local.file;
+  return { ...issue, file: local.file };
+}
+
+/** The line of a path in a bundle's text, or of its nearest ancestor there. */
+function lineIn(text: string, path: string): number | undefined {
+  let positions;
+  try {
+    positions = indexJsonPositions(text);
+  } catch {
+    return undefined;
+  }
+  for (
+    let at = path;
+    at !== "";
+    at = at.slice(0, Math.max(0, at.lastIndexOf("."), at.lastIndexOf("[")))
+  ) {
+    const found = positions.get(at);
+    if (found !== undefined) return found.line;
+  }
+  return undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

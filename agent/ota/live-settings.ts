@@ -19,6 +19,10 @@ export function restartOnlyChanges(running: AgentConfig, next: AgentConfig): str
   const keys = new Set([...Object.keys(running), ...Object.keys(next)]);
   return [...keys]
     .filter((key) => !live.includes(key))
-    .filter((key) => JSON.stringify(running[key as keyof AgentConfig]) !== JSON.stringify(next[key as keyof AgentConfig]))
+    .filter(
+      (key) =>
+        JSON.stringify(running[key as keyof AgentConfig]) !==
+        JSON.stringify(next[key as keyof AgentConfig]),
+    )
     .sort();
 }

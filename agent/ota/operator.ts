@@ -31,18 +31,27 @@ export interface Built {
 }
 
 export async function buildBundle(options: BuildOptions): Promise<Built> {
-  const settingsRead = options.settingsFile === undefined ? { settings: undefined, leftOut: [] } : await readSettings(options.settingsFile);
+  const settingsRead =
+    options.settingsFile === undefined
+      ? { settings: undefined, leftOut: [] }
+      : await readSettings(options.settingsFile);
   const issues: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
-  if (settingsRead.settings !== undefined) issues.push(...settingsIssues(settingsRead.settings, options.settingsFile!));
+  if (settingsRead.settings !== undefined)
+    issues.push(...settingsIssues(settingsRead.settings, options.settingsFile!));
 
   let zones: Record<string, unknown> | undefined;
   if (options.zonesFile !== undefined) {
-    const timeZone = (settingsRead.settings?.zones as { timeZone?: string } | undefined)?.timeZone ?? DEFAULT_TIME_ZONE;
+    const timeZone =
+      (settingsRead.settings?.zones as { timeZone?: string } | undefined)?.timeZone ?? DEFAULT_TIME_ZONE;
     const zoneIssues = await zoneFileIssues(options.zonesFile, timeZone);
     issues.push(...zoneIssues.errors);
     warnings.push(...zoneIssues.warnings);
-    if (zoneIssues.errors.length === 0) zones = JSON.parse((await readFile(options.zonesFile, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
+    if (zoneIssues.errors.length === 0)
+      zones = JSON.parse((await readFile(options.zonesFile, "utf8")).replace(/^\uFEFF/, "")) as Record<
+        string,
+        unknown
+      >;
   }
 
   const candidate = {
@@ -54,13 +63,28 @@ export async function buildBundle(options: BuildOptions): Promise<Built> {
     ...(zones === undefined ? {} : { zones }),
   };
   const parsed = BundleSchema.safeParse(candidate);
-  if (!parsed.success) issues.push(...toConfigIssues(parsed.error.issues, { file: "bundle", schema: BundleSchema, data: candidate, positions: new Map() }));
+  if (!parsed.success)
+    issues.push(
+      ...toConfigIssues(parsed.error.issues, {
+        file: "bundle",
+        schema: BundleSchema,
+        data: candidate,
+        positions: new Map(),
+      }),
+    );
   const leftOut = settingsRead.leftOut;
-  return issues.length === 0 && parsed.success ? { bundle: parsed.data, issues, warnings, leftOut } : { issues, warnings, leftOut };
+  return issues.length === 0 && parsed.success
+    ? { bundle: parsed.data, issues, warnings, leftOut }
+    : { issues, warnings, leftOut };
 }
 
-async function readSettings(file: string): Promise<{ settings: Record<string, unknown>; leftOut: string[] }> {
-  const data = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, "")) as Record<string, unknown>;
+async function readSettings(
+  file: string,
+): Promise<{ settings: Record<string, unknown>; leftOut: string[] }> {
+  const data = JSON.parse((await readFile(file, "utf8")).replace(/^\uFEFF/, "")) as Record<
+    string,
+    unknown
+  >;
   const remote: readonly string[] = REMOTE_SECTIONS;
   const settings: Record<string, unknown> = {};
   const leftOut: string[] = [];
@@ -84,18 +108,42 @@ async function readSettings(file: string): Promise<{ settings: Record<string, un
 function settingsIssues(settings: Record<string, unknown>, file: string): ConfigIssue[] {
   const data = { truckId: "bundle-check", ...settings };
   const result = AgentConfigSchema.safeParse(data);
-  return result.success ? [] : toConfigIssues(result.error.issues, { file, schema: AgentConfigSchema, data, positions: new Map() });
+  return result.success
+    ? []
+    : toConfigIssues(result.error.issues, {
+        file,
+        schema: AgentConfigSchema,
+        data,
+        positions: new Map(),
+      });
 }
 
 /** The zone file's errors (they stop the bundle) and warnings (printed), by `zones check`'s rules. */
-async function zoneFileIssues(file: string, timeZone: string): Promise<{ errors: ConfigIssue[]; warnings: ConfigIssue[] }> {
+async function zoneFileIssues(
+  file: string,
+  timeZone: string,
+): Promise<{ errors: ConfigIssue[]; warnings: ConfigIssue[] }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    return { errors: [{ file, path: "", expected: "a readable GeoJSON zone file", found: code, message: "zone file not readable" }], warnings: [] };
+    return {
+      errors: [
+        {
+          file,
+          path: "",
+          expected: "a readable GeoJSON zone file",
+          found: code,
+          message: "zone file not readable",
+        },
+      ],
+      warnings: [],
+    };
   }
-  const { errors, warnings } = checkZoneFile(text, { source: file, timeZone: isKnownTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE });
+  const { errors, warnings } = checkZoneFile(text, {
+    source: file,
+    timeZone: isKnownTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE,
+  });
   return { errors, warnings };
 }

@@ -28,13 +28,24 @@ export interface PushResult {
 }
 
 export function bundleTopic(bundle: Bundle, prefix: string, fleetTopic: string): string {
-  return bundle.target === "fleet" ? `${prefix}/${fleetTopic}/config` : truckConfigTopic(prefix, bundle.target.slice("truck:".length));
+  return bundle.target === "fleet"
+    ? `${prefix}/${fleetTopic}/config`
+    : truckConfigTopic(prefix, bundle.target.slice("truck:".length));
 }
 
-export async function pushBundle(bundle: Bundle, text: string, options: PushOptions): Promise<PushResult> {
+export async function pushBundle(
+  bundle: Bundle,
+  text: string,
+  options: PushOptions,
+): Promise<PushResult> {
   const topic = bundleTopic(bundle, options.prefix, options.fleetTopic);
   const channel = bundle.target === "fleet" ? "fleet" : "truck";
-  const client = await mqtt.connectAsync(options.url, { clean: true, reconnectPeriod: 0, connectTimeout: 10_000, ...options.clientOptions });
+  const client = await mqtt.connectAsync(options.url, {
+    clean: true,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    ...options.clientOptions,
+  });
   const acks = new Map<string, ConfigAck>();
 
   try {
@@ -42,7 +53,13 @@ export async function pushBundle(bundle: Bundle, text: string, options: PushOpti
     const done = new Promise<void>((resolve) => (allIn = resolve));
     client.on("message", (_topic, payload) => {
       const ack = parseAck(payload);
-      if (ack === null || ack.channel !== channel || ack.version !== bundle.version || acks.has(ack.truckId)) return;
+      if (
+        ack === null ||
+        ack.channel !== channel ||
+        ack.version !== bundle.version ||
+        acks.has(ack.truckId)
+      )
+        return;
       acks.set(ack.truckId, ack);
       options.onAck?.(ack);
       if (acks.size >= options.expect) allIn();
@@ -52,7 +69,11 @@ export async function pushBundle(bundle: Bundle, text: string, options: PushOpti
 
     await client.publishAsync(topic, text, { qos: 1, retain: true });
     options.onPublished?.(topic);
-    if (options.waitS > 0) await Promise.race([done, new Promise((resolve) => setTimeout(resolve, options.waitS * 1000).unref())]);
+    if (options.waitS > 0)
+      await Promise.race([
+        done,
+        new Promise((resolve) => setTimeout(resolve, options.waitS * 1000).unref()),
+      ]);
     return { topic, acks: [...acks.values()] };
   } finally {
     await client.endAsync();

@@ -15,7 +15,14 @@ import { loadZones } from "../../config/zones/load.js";
 import type { Zone } from "../../config/zones/zone.js";
 import type { Channel } from "./bundle.js";
 import { checkBundle } from "./check.js";
-import { compose, layerName, type BundleLayer, type Composed, type Layers, type LocalLayer } from "./layers.js";
+import {
+  compose,
+  layerName,
+  type BundleLayer,
+  type Composed,
+  type Layers,
+  type LocalLayer,
+} from "./layers.js";
 import { BundleStore } from "./store.js";
 
 export interface StartupConfig {
@@ -41,7 +48,10 @@ export async function loadStartupConfig(configFile: string): Promise<StartupConf
 
     const dropped = layers[channel];
     if (dropped === null) continue;
-    log.warn({ bundle: layerName(dropped), errors: composition.issues.map(formatConfigIssue) }, "stored bundle does not fit the local config; starting without it");
+    log.warn(
+      { bundle: layerName(dropped), errors: composition.issues.map(formatConfigIssue) },
+      "stored bundle does not fit the local config; starting without it",
+    );
     layers[channel] = null;
   }
   // The local layer alone is the config loadConfig validated.
@@ -64,15 +74,28 @@ export function fleetKey(config: AgentConfig): KeyObject | null {
   return file === undefined ? null : createPublicKey(readFileSync(file));
 }
 
-async function storedLayer(channel: Channel, config: AgentConfig, publicKey: KeyObject | null): Promise<BundleLayer | null> {
+async function storedLayer(
+  channel: Channel,
+  config: AgentConfig,
+  publicKey: KeyObject | null,
+): Promise<BundleLayer | null> {
   const store = new BundleStore(config.dataDir);
   const text = store.read(channel);
   if (text === null) return null;
 
   const source = store.path(channel);
-  const check = await checkBundle(text, { channel, truckId: config.truckId, publicKey, timeZone: config.zones.timeZone, source });
+  const check = await checkBundle(text, {
+    channel,
+    truckId: config.truckId,
+    publicKey,
+    timeZone: config.zones.timeZone,
+    source,
+  });
   if (check.issues.length > 0) {
-    log.warn({ file: source, errors: check.issues.map(formatConfigIssue) }, "stored bundle no longer valid; starting without it");
+    log.warn(
+      { file: source, errors: check.issues.map(formatConfigIssue) },
+      "stored bundle no longer valid; starting without it",
+    );
     return null;
   }
   log.info({ file: source, version: check.bundle!.version }, "starting from the stored bundle");

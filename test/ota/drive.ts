@@ -27,7 +27,9 @@ export function epochAt(second: number, speedKmh: number, eastM: number): string
   return [
     sign(`$GPRMC,${time},A,${dm(LAT, 2)},N,${dm(lon, 3)},E,${knots},90.0,${date},,,A`),
     sign(`$GPGGA,${time},${dm(LAT, 2)},N,${dm(lon, 3)},E,1,10,0.8,12.0,M,8.0,M,,`),
-  ].map((s) => `${s}\r\n`).join("");
+  ]
+    .map((s) => `${s}\r\n`)
+    .join("");
 }
 
 export class Drive {

@@ -48,10 +48,23 @@ export async function startTruck(options: TruckOptions): Promise<Truck> {
 
   const startup = await loadStartupConfig(configFile);
   const agent = new Agent(startup.composed.config, startup.composed.zones);
-  const manager = new ConfigManager(agent, startup.layers, startup.composed.zonesFrom, startup.publicKey);
+  const manager = new ConfigManager(
+    agent,
+    startup.layers,
+    startup.composed.zonesFrom,
+    startup.publicKey,
+  );
   agent.control = manager.subscription();
 
-  const truck: Truck = { agent, manager, configFile, records: [], fixes: [], reconfiguredAt: [], stop: () => agent.stop() };
+  const truck: Truck = {
+    agent,
+    manager,
+    configFile,
+    records: [],
+    fixes: [],
+    reconfiguredAt: [],
+    stop: () => agent.stop(),
+  };
   agent.onRecord = (record) => truck.records.push(record);
   agent.onFix = (fix) => truck.fixes.push(fix);
   const reconfigure = agent.reconfigure.bind(agent);
@@ -64,7 +77,10 @@ export async function startTruck(options: TruckOptions): Promise<Truck> {
 }
 
 /** Events of one type, in record order. */
-export function eventsOf(records: AgentRecord[], type: string): Array<{ startedAt: string; details: Record<string, unknown> }> {
+export function eventsOf(
+  records: AgentRecord[],
+  type: string,
+): Array<{ startedAt: string; details: Record<string, unknown> }> {
   return records
     .filter((record) => record.kind === "event" && (record.body as { type?: string }).type === type)
     .map((record) => record.body as { startedAt: string; details: Record<string, unknown> });
