@@ -154,7 +154,8 @@ describe("the operator's over-the-air commands", () => {
       /\nTRK-OTA rejected v4\n {2}signature:1: the signature does not match/,
     );
     expect(truck.agent.running.detect.speed.defaultLimitKmh).toBe(45);
-  });
+    // Seven CLI runs, each a Node start with tsx: slow on a busy two-core machine.
+  }, 120_000);
 
   it("config bundle refuses a zone file with errors and names each one", async () => {
     const zones = speedZoneFile(30, { kind: "speed_zones" });
