@@ -37,6 +37,8 @@ export function buildBundle(outDir: string): string {
   }
   cpSync(join(REPO, "config"), join(app, "config"), { recursive: true, filter: (src) => !src.endsWith(".ts") });
   sh("npm", ["prune", "--omit=dev", "--offline", "--no-audit", "--no-fund"], app);
+  // Every command is imported at start: a production import of a dev package fails right here.
+  sh(process.execPath, [join(app, "build/agent/cli/main.js"), "--version"], app);
 
   const tarball = join(outDir, `muck-agent-${version}-linux.tar.gz`);
   sh("tar", ["-czf", tarball, "--owner=0", "--group=0", "-C", stage, TOP], REPO);

@@ -129,6 +129,9 @@ describe("install into a root folder, then run as the service", () => {
       status: { fileIntervalS: 1 },
     }, null, 2));
 
+    const checked = await runInTarget(root, [process.execPath, "/opt/muck-agent/build/agent/cli/main.js", "config", "check", "/etc/muck-agent/config.json"], null);
+    expect(checked).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\/etc\/muck-agent\/config\.json: OK/) });
+
     const service = { uid: 999, gid: 999, groups: [20] };
     const agent = spawnInTarget(root, command, service);
     let logs = "";
