@@ -15,6 +15,7 @@ export type ErrorCode =
   | "ZONES_NOT_FOUND"
   | "ZONES_NOT_JSON"
   | "ZONES_INVALID"
+  | "IMPORT_INVALID"
   | "USAGE"
   | "DEVICE_UNAVAILABLE"
   | "SECRET_EXPOSED"

@@ -2,16 +2,50 @@
  * `muck-agent zones …`: the fleet operator's tools for zone files — import routes and sites from
  * GPX, KML or GeoJSON, check a file before it reaches a truck, and preview it as an SVG map.
  */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TIME_ZONE } from "../../config/zones/check.js";
+import { KIND_CHOICES } from "../../config/zones/import/kinds.js";
+import { JOIN_GAP_M } from "../../config/zones/import/to-zones.js";
 import { runZonesCheck } from "./zones-check.js";
+import { runZonesImport, type ImportCommandOptions } from "./zones-import.js";
 
 export function zonesCommand(): Command {
   const zones = new Command("zones").description(
     "import, check and preview zone files (GeoJSON: sites, routes, speed zones, no-go areas)",
   );
+  zones.addCommand(importCommand());
   zones.addCommand(checkCommand());
   return zones;
+}
+
+function importCommand(): Command {
+  return new Command("import")
+    .description("turn GPX routes and tracks, KML placemarks or GeoJSON features into a zone file")
+    .argument("<file>", "FILE.gpx, FILE.kml or FILE.geojson (WGS84)")
+    .addOption(
+      new Option("--kind <kind>", "kind of every zone (default: from the KML folder name, else route for lines)")
+        .choices(KIND_CHOICES),
+    )
+    .option("--width <m>", "corridor width for lines, metres (full width)", metres)
+    .option("--radius <m>", "circle radius for points (GPX waypoints, KML points), metres", metres)
+    .option("--speed-limit <kmh>", "speedLimitKmh of every zone", metres)
+    .option("--name <name>", "the zone's name when the file has one feature; else the name of unnamed ones")
+    .option("--id-prefix <prefix>", "put before every id made from a name", "")
+    .option("--simplify <m>", "drop line vertices within this of the line (0 keeps all), metres", metresOrZero, 5)
+    .option("--out <file>", "write the zone file here (default: stdout, summary on stderr)")
+    .option("--append", "add to the zone file --out names instead of replacing it", false)
+    .addOption(timeZoneOption())
+    .addHelpText(
+      "after",
+      `\nGPX: each track and route becomes a corridor (track segments less than ${JOIN_GAP_M} m apart are joined);\n` +
+        "waypoints become circles with --radius. KML: polygons become areas, lines corridors, points circles;\n" +
+        'folders named for a kind ("Loading sites", "Disposal sites", "No-go areas", "Speed zones", "Routes")\n' +
+        "give their placemarks that kind. ExtendedData or GeoJSON properties named widthM, radiusM or\n" +
+        "speedLimitKmh override the options. The result is checked first; a file with errors is not written.",
+    )
+    .action(async (file: string, options: ImportCommandOptions) => {
+      process.exitCode = await runZonesImport(file, options);
+    });
 }
 
 function checkCommand(): Command {
@@ -34,4 +68,16 @@ function checkCommand(): Command {
 function timeZoneOption(): Option {
   return new Option("--time-zone <iana>", "time zone of the file's hours and dates (zones.timeZone)")
     .default(DEFAULT_TIME_ZONE);
+}
+
+function metres(text: string): number {
+  const value = Number(text);
+  if (!(value > 0)) throw new InvalidArgumentError("expected a number above 0");
+  return value;
+}
+
+function metresOrZero(text: string): number {
+  const value = Number(text);
+  if (!(value >= 0)) throw new InvalidArgumentError("expected a number, 0 or more");
+  return value;
 }
