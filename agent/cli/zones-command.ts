@@ -8,6 +8,7 @@ import { KIND_CHOICES } from "../../config/zones/import/kinds.js";
 import { JOIN_GAP_M } from "../../config/zones/import/to-zones.js";
 import { runZonesCheck } from "./zones-check.js";
 import { runZonesImport, type ImportCommandOptions } from "./zones-import.js";
+import { runZonesPreview, type PreviewCommandOptions } from "./zones-preview.js";
 
 export function zonesCommand(): Command {
   const zones = new Command("zones").description(
@@ -15,6 +16,7 @@ export function zonesCommand(): Command {
   );
   zones.addCommand(importCommand());
   zones.addCommand(checkCommand());
+  zones.addCommand(previewCommand());
   return zones;
 }
 
@@ -62,6 +64,20 @@ function checkCommand(): Command {
     )
     .action(async (file: string, options: { json: boolean; timeZone: string; now?: string }) => {
       process.exitCode = await runZonesCheck(file, options);
+    });
+}
+
+function previewCommand(): Command {
+  return new Command("preview")
+    .description("draw a zone file as an SVG map, offline: zones to scale, a replayed track, events")
+    .argument("<file>", "zone file (GeoJSON)")
+    .requiredOption("--out <file>", "the SVG to write")
+    .option("--track <capture>", "GPS capture (raw NMEA, as replay --gps): drawn coloured by speed against the limit")
+    .option("--events <file>", "event records, one a line (replay --print events): drawn where they happened")
+    .option("--config <file>", "agent config: time zone, default speed limit and tolerance (defaults without)")
+    .option("--time-zone <iana>", "time zone of the file's hours and dates (default: the config's, else Asia/Shanghai)")
+    .action(async (file: string, options: PreviewCommandOptions) => {
+      process.exitCode = await runZonesPreview(file, options);
     });
 }
 
