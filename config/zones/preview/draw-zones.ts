@@ -77,11 +77,20 @@ function corridor(zone: Zone, projection: Projection): string {
   return segments.join("") + centre;
 }
 
-/** Names on top of everything, with a white halo so they read over any colour. */
+/**
+ * Names on top of everything, with a white halo so they read over any colour. A label that would
+ * cover one already placed moves down until it does not (greedy, in file order; text widths are
+ * estimated, since an SVG writer cannot measure text).
+ */
 export function drawLabels(zones: readonly Zone[], projection: Projection): string {
+  const placed: Box[] = [];
   const labels = zones.map((zone) => {
-    const [x, y] = labelPoint(zone, projection);
     const extra = [limitText(zone), windowsText(zone)].filter(Boolean).join(" · ");
+    const [x, wantedY] = labelPoint(zone, projection);
+    const box = freeBox(placed, x, wantedY, Math.max(zone.name.length * 8, extra.length * 6.2), extra === "" ? 16 : 31);
+    placed.push(box);
+
+    const y = box.top + 12;
     const attributes = { x, "text-anchor": "middle", "font-family": FONT, "paint-order": "stroke", stroke: "#fff", "stroke-width": 3 };
     return element("g", { class: "label", "data-zone-id": zone.id }, [
       text(zone.name, { ...attributes, y, "font-size": 13, "font-weight": "bold", fill: "#212121" }),
@@ -89,6 +98,25 @@ export function drawLabels(zones: readonly Zone[], projection: Projection): stri
     ]);
   });
   return element("g", { id: "labels" }, labels);
+}
+
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+const MAX_LABEL_MOVES = 12;
+
+function freeBox(placed: readonly Box[], x: number, baselineY: number, width: number, height: number): Box {
+  let box = { left: x - width / 2, right: x + width / 2, top: baselineY - 12, bottom: baselineY - 12 + height };
+  for (let move = 0; move < MAX_LABEL_MOVES; move++) {
+    const hit = placed.find((other) => box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom);
+    if (hit === undefined) break;
+    box = { ...box, top: hit.bottom + 2, bottom: hit.bottom + 2 + height };
+  }
+  return box;
 }
 
 /** A site's centre (its box's), or a route's middle vertex. */
