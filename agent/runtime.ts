@@ -83,6 +83,8 @@ export class Agent {
   onRecord: (record: AgentRecord) => void = () => undefined;
   /** Called for every fix the GPS driver assembles, valid or not. */
   onFix: (fix: Fix) => void = () => undefined;
+  /** Which config layers run (bundle versions, where the zones come from), for the live status. */
+  configInForce: Record<string, unknown> | null = null;
   /** Control topics (config bundles) the uplink subscribes to; set before start. */
   control: ControlSubscription | undefined;
 
@@ -320,6 +322,7 @@ export class Agent {
       lastFixAt: this.pipeline?.lastValidFix?.time ?? null,
       clock: { trusted: this.clockWatch.trusted(), offsetMs: this.clockWatch.offset },
       gate: this.pipeline?.gateRejections() ?? null,
+      config: this.configInForce,
     };
   }
 

@@ -26,6 +26,8 @@ import { configTopics, type ConfigTopics } from "./topics.js";
 export interface Reconfigurable {
   reconfigure(config: AgentConfig, zones: ZoneIndex): string[];
   publishRetained(topic: string, payload: string): void;
+  /** Shown in the live status. */
+  configInForce: Record<string, unknown> | null;
 }
 
 interface Outcome {
@@ -51,6 +53,7 @@ export class ConfigManager {
     const local = layers.local.config;
     this.topics = configTopics(local);
     this.store = new BundleStore(local.dataDir);
+    agent.configInForce = { ...runningVersions(layers, zonesFrom) };
     if (local.ota.enabled && publicKey === null) {
       this.log.warn(
         { topics: [this.topics.truck, this.topics.fleet] },
@@ -182,6 +185,7 @@ export class ConfigManager {
 
     this.layers = next;
     this.zonesFrom = composed.zonesFrom;
+    this.agent.configInForce = { ...runningVersions(next, composed.zonesFrom) };
     if (waiting.length > 0)
       this.log.warn(
         { keys: waiting },

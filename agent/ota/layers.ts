@@ -74,8 +74,21 @@ export function compose(layers: Layers): Composition {
 
   const withZones = [...bundles].reverse().find((layer) => layer.zones !== null);
   const zones = withZones?.zones ?? layers.local.zones;
-  const index = buildZoneIndex(zones, { timeZone: result.data.zones.timeZone });
+  const index = zoneIndexOf(zones, result.data.zones.timeZone);
   return { composed: { config: result.data, zones: index, zonesFrom: withZones?.channel ?? "local" } };
+}
+
+// The same zone file gives the same index object, so a reload that changes only settings lets
+// the zone detectors carry on (a dwell under way is not restarted); see DetectionEngine.
+const indexes = new WeakMap<readonly Zone[], Map<string, ZoneIndex>>();
+
+function zoneIndexOf(zones: readonly Zone[], timeZone: string): ZoneIndex {
+  let byTimeZone = indexes.get(zones);
+  if (byTimeZone === undefined) indexes.set(zones, (byTimeZone = new Map()));
+
+  let index = byTimeZone.get(timeZone);
+  if (index === undefined) byTimeZone.set(timeZone, (index = buildZoneIndex(zones, { timeZone })));
+  return index;
 }
 
 /** Objects merge key by key; anything else (values, arrays) replaces. */

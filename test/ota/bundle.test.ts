@@ -138,6 +138,8 @@ describe("layers", () => {
     expect(composed!.config.detect.speed).toMatchObject({ defaultLimitKmh: 45, toleranceKmh: 1 });
     expect(composed!.config.detect.vehicle.permitHours).toEqual([]);
     expect(composed!.zonesFrom).toBe("local");
+    // Same zone file, same index: the zone detectors carry on across a settings-only change.
+    expect(compose({ ...layers, truck: null }).composed!.zones).toBe(composed!.zones);
   });
 
   it("name the layer that set a value the whole config refuses", () => {
@@ -178,6 +180,7 @@ describe("the config manager", () => {
         throw new Error("detector refused the zones");
       },
       publishRetained: (_topic, payload) => acks.push(payload),
+      configInForce: null,
     };
     const manager = new ConfigManager(failing, layers, "local", null);
     await manager.receive(

@@ -13,7 +13,12 @@ import { pushBundle } from "../../agent/ota/push.js";
 import { createPtyFixture, type PtyFixture } from "../helpers/pty-fixture.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
 import { sleep, waitFor } from "../helpers/wait-for.js";
-import { mosquittoPresent, requireMosquitto, startMosquitto, type Mosquitto } from "../mqtt/mosquitto.js";
+import {
+  mosquittoPresent,
+  requireMosquitto,
+  startMosquitto,
+  type Mosquitto,
+} from "../mqtt/mosquitto.js";
 import { generateFleetKeys, makeBundle, signed, speedZoneFile } from "./bundles.js";
 import { startTruck, type Truck } from "./truck.js";
 
@@ -48,26 +53,46 @@ describe("over the air with mosquitto", () => {
           dir: dir.path,
           gpsPath: gps.devicePath,
           url: broker!.url,
-          config: { mqtt: { url: broker!.url, protocolVersion: 5, reconnectMinMs: 100, reconnectMaxMs: 300 }, ota: { publicKeyFile: join(dir.path, "fleet.pub") } },
+          config: {
+            mqtt: { url: broker!.url, protocolVersion: 5, reconnectMinMs: 100, reconnectMaxMs: 300 },
+            ota: { publicKeyFile: join(dir.path, "fleet.pub") },
+          },
         });
 
       // The acks, as a platform subscribed all along sees them.
       const platform = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
       const acks: ConfigAck[] = [];
-      platform.on("message", (_topic, payload) => acks.push(JSON.parse(payload.toString()) as ConfigAck));
+      platform.on("message", (_topic, payload) =>
+        acks.push(JSON.parse(payload.toString()) as ConfigAck),
+      );
       await platform.subscribeAsync("muck/+/config/ack", { qos: 1 });
 
       // Known to the broker (its session and subscriptions), then away.
       truck = await start();
-      await waitFor(() => truck!.agent.status().uplink?.connected === true, 10_000, "the truck connected");
+      await waitFor(
+        () => truck!.agent.status().uplink?.connected === true,
+        10_000,
+        "the truck connected",
+      );
       await sleep(200);
       await truck.stop();
       truck = null;
 
       const push = (bundle: Bundle) =>
-        pushBundle(bundle, JSON.stringify(bundle), { url: broker!.url, prefix: "muck", fleetTopic: "fleet", waitS: 0, expect: 1 });
+        pushBundle(bundle, JSON.stringify(bundle), {
+          url: broker!.url,
+          prefix: "muck",
+          fleetTopic: "fleet",
+          waitS: 0,
+          expect: 1,
+        });
       await push(signed(makeBundle(1, "fleet", { zones: speedZoneFile(30) }), keys));
-      await push(signed(makeBundle(2, "truck:TRK-OTA", { settings: { detect: { speed: { defaultLimitKmh: 45 } } } }), keys));
+      await push(
+        signed(
+          makeBundle(2, "truck:TRK-OTA", { settings: { detect: { speed: { defaultLimitKmh: 45 } } } }),
+          keys,
+        ),
+      );
       await platform.endAsync();
       await broker.restart();
 
@@ -80,9 +105,13 @@ describe("over the air with mosquitto", () => {
       await sleep(500);
       await late.endAsync();
 
-      expect(acks.map((ack) => `${ack.channel} ${ack.result} ${ack.version}`).sort()).toEqual(["fleet applied 1", "truck applied 2"]);
+      expect(acks.map((ack) => `${ack.channel} ${ack.result} ${ack.version}`).sort()).toEqual([
+        "fleet applied 1",
+        "truck applied 2",
+      ]);
       expect(acks.at(-1)!.running).toEqual({ fleet: 1, truck: 2, zonesFrom: "fleet" });
       expect(truck.agent.running.detect.speed.defaultLimitKmh).toBe(45);
+      expect(truck.agent.configInForce).toEqual({ fleet: 1, truck: 2, zonesFrom: "fleet" });
     },
     60_000,
   );
