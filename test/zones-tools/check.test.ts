@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkZoneFile } from "../../config/zones/check.js";
 import { invalidCases } from "./files/invalid.js";
-import { FILES, muckAgent } from "./cli.js";
+import { CLI_BUDGET_MS, FILES, muckAgent } from "./cli.js";
 
 const NOW = Date.parse("2026-12-03T12:00:00Z");
 const read = (name: string) => readFileSync(join(FILES, name), "utf8");
@@ -77,7 +77,7 @@ describe("muck-agent zones check", () => {
     const run = await muckAgent("zones", "check", "--now", "2026-12-03", join(FILES, "all-kinds.geojson"));
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/0 errors, 0 warnings \(7 zones usable\)\n$/);
-  });
+  }, CLI_BUDGET_MS);
 
   it("exits 1 on errors, naming file, line, feature, field, reason and rule", async () => {
     const file = join(FILES, "invalid/corridor-without-width.geojson");
@@ -86,7 +86,7 @@ describe("muck-agent zones check", () => {
     expect(run.stdout).toMatch(
       /^error: .*corridor-without-width\.geojson:\d+: feature "night-link": features\[4\]\.properties\.widthM: a route corridor .* needs its width .*\[corridor_width\]$/m,
     );
-  });
+  }, CLI_BUDGET_MS);
 
   it("exits 3 on warnings only, and --json carries the same findings", async () => {
     const file = join(FILES, "invalid/overlapping-disposal-sites.geojson");
@@ -100,11 +100,11 @@ describe("muck-agent zones check", () => {
       { rule: "overlapping_disposal", feature: '"transfer-south"', path: "features[2].geometry" },
     ]);
     expect(report.zones.byKind).toMatchObject({ disposal_site: 2, route: 2 });
-  });
+  }, CLI_BUDGET_MS);
 
   it("exits 2 with ZONES_NOT_FOUND when there is no such file", async () => {
     const run = await muckAgent("zones", "check", join(FILES, "no-such.geojson"));
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("ZONES_NOT_FOUND");
-  });
+  }, CLI_BUDGET_MS);
 });

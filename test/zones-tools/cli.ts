@@ -4,6 +4,8 @@ import { join } from "node:path";
 
 export const REPO = join(import.meta.dirname, "..", "..");
 export const FILES = join(import.meta.dirname, "files");
+/** Time allowed a test that starts the CLI twice or so: tsx start-up takes seconds on a busy machine. */
+export const CLI_BUDGET_MS = 90_000;
 
 export interface CliRun {
   stdout: string;

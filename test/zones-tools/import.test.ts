@@ -6,7 +6,7 @@ import { readSource } from "../../config/zones/import/read-source.js";
 import { toZones, type ImportOptions, type ZoneFeature } from "../../config/zones/import/to-zones.js";
 import { compileShape } from "../../config/zones/shapes.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
-import { FILES, muckAgent } from "./cli.js";
+import { CLI_BUDGET_MS, FILES, muckAgent } from "./cli.js";
 import { at, HAUL_ROAD, PLACES } from "./files/layout.js";
 
 let dir: TempDir;
@@ -148,7 +148,7 @@ describe("muck-agent zones import", () => {
     expect(checked.errors).toEqual([]);
     expect(checked.warnings).toEqual([]);
     expect(checked.zones).toHaveLength(8);
-  });
+  }, CLI_BUDGET_MS);
 
   it("writes nothing when a line has no width, and says which feature and why", async () => {
     const out = join(dir.path, "never.geojson");
@@ -156,7 +156,7 @@ describe("muck-agent zones import", () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('error: trk "Haul road pit 7 to east quarry": a line needs a corridor width: give --width');
     expect(() => readFileSync(out)).toThrow();
-  });
+  }, CLI_BUDGET_MS);
 
   it("refuses a file that is not XML with IMPORT_INVALID", async () => {
     const file = join(dir.path, "broken.kml");
@@ -164,5 +164,5 @@ describe("muck-agent zones import", () => {
     const run = await muckAgent("zones", "import", file, "--kind", "no-go");
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/IMPORT_INVALID: .*broken\.kml: not a well-formed XML file/);
-  });
+  }, CLI_BUDGET_MS);
 });

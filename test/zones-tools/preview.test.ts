@@ -4,7 +4,7 @@ import { DOMParser, type Element } from "@xmldom/xmldom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { distanceM } from "../../config/zones/metric.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
-import { FILES, muckAgent } from "./cli.js";
+import { CLI_BUDGET_MS, FILES, muckAgent } from "./cli.js";
 import { at, PLACES } from "./files/layout.js";
 
 let dir: TempDir;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const parser = new DOMParser({ onError: (level, message) => void (level !== "warning" && errors.push(message)) });
   svg = parser.parseFromString(readFileSync(out, "utf8"), "image/svg+xml").documentElement!;
   expect(errors).toEqual([]);
-});
+}, CLI_BUDGET_MS);
 afterAll(() => dir.remove());
 
 const all = (tag: string, root: Element = svg) => Array.from(root.getElementsByTagName(tag));
@@ -133,5 +133,5 @@ describe("zones preview of a file with errors", () => {
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('feature "village"');
     expect(() => readFileSync(out)).toThrow();
-  });
+  }, CLI_BUDGET_MS);
 });
