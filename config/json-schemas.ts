@@ -29,7 +29,8 @@ export function agentConfigJsonSchema(): JsonSchema {
   });
   return {
     ...head("agent-config.schema.json", "muck-agent config"),
-    description: "The muck-agent configuration file (muck-agent run --config FILE). Unknown keys are errors.",
+    description:
+      "The muck-agent configuration file (muck-agent run --config FILE). Unknown keys are errors.",
     ...schema,
   };
 }
@@ -41,16 +42,24 @@ export function zoneFileJsonSchema(): JsonSchema {
   return {
     ...head("zone-file.schema.json", "muck-agent zone file"),
     description:
-      "Zones of muck-agent: a GeoJSON FeatureCollection (RFC 7946, [lon, lat] in WGS84) of loading and disposal sites, routes, speed zones and no-go areas.",
+      "Zones of muck-agent: a GeoJSON FeatureCollection (RFC 7946, [lon, lat] in WGS84) of " +
+      "loading and disposal sites, routes, speed zones and no-go areas.",
     ...schema,
   };
 }
 
 function head(file: string, title: string): JsonSchema {
-  return { $schema: "https://json-schema.org/draft/2020-12/schema", $id: `${BASE_URL}${file}`, title };
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: `${BASE_URL}${file}`,
+    title,
+  };
 }
 
-function generate(schema: z.ZodType, adjust: (json: JsonSchema, zodSchema: unknown) => void): JsonSchema {
+function generate(
+  schema: z.ZodType,
+  adjust: (json: JsonSchema, zodSchema: unknown) => void,
+): JsonSchema {
   const json = z.toJSONSchema(schema, {
     // What a person writes: defaults make keys optional; refinements cannot be expressed.
     io: "input",
@@ -72,12 +81,18 @@ const position = {
   minItems: 2,
   maxItems: 3,
 };
-const ring = { type: "array", items: position, minItems: 4, description: "closed: the last position equals the first" };
+const ring = {
+  type: "array",
+  items: position,
+  minItems: 4,
+  description: "closed: the last position equals the first",
+};
 const polygon = { type: "array", items: ring, minItems: 1, description: "outer ring, then holes" };
 
 const GEOMETRY: JsonSchema = {
   description:
-    "Polygon or MultiPolygon: an area; Point: a circle (radiusM); LineString: a route corridor (widthM or segmentWidthsM).",
+    "Polygon or MultiPolygon: an area; Point: a circle (radiusM); " +
+    "LineString: a route corridor (widthM or segmentWidthsM).",
   oneOf: [
     geometry("Polygon", polygon),
     geometry("MultiPolygon", { type: "array", items: polygon, minItems: 1 }),

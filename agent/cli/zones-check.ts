@@ -26,7 +26,9 @@ export async function runZonesCheck(file: string, options: CheckCommandOptions):
     nowMs,
   });
 
-  process.stdout.write(options.json ? `${JSON.stringify(asJson(file, result), null, 2)}\n` : asText(file, result));
+  process.stdout.write(
+    options.json ? `${JSON.stringify(asJson(file, result), null, 2)}\n` : asText(file, result),
+  );
   return exitCode(result);
 }
 
@@ -35,7 +37,8 @@ export async function readZoneText(file: string): Promise<string> {
     return await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-    const reason = code === "ENOENT" ? "zone file not found" : `cannot read the zone file (${code})`;
+    const reason =
+      code === "ENOENT" ? "zone file not found" : `cannot read the zone file (${code})`;
     throw new MuckError("ZONES_NOT_FOUND", `${file}: ${reason}`, { cause: error });
   }
 }
@@ -71,7 +74,10 @@ function asJson(file: string, result: ZoneCheckResult) {
 function parseNow(text: string): number {
   const atMs = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T12:00:00Z` : text);
   if (Number.isNaN(atMs)) {
-    throw new MuckError("USAGE", `--now: not a date or time: "${text}" (expected YYYY-MM-DD or ISO 8601)`);
+    throw new MuckError(
+      "USAGE",
+      `--now: not a date or time: "${text}" (expected YYYY-MM-DD or ISO 8601)`,
+    );
   }
   return atMs;
 }

@@ -25,25 +25,40 @@ function importCommand(): Command {
     .description("turn GPX routes and tracks, KML placemarks or GeoJSON features into a zone file")
     .argument("<file>", "FILE.gpx, FILE.kml or FILE.geojson (WGS84)")
     .addOption(
-      new Option("--kind <kind>", "kind of every zone (default: from the KML folder name, else route for lines)")
-        .choices(KIND_CHOICES),
+      new Option(
+        "--kind <kind>",
+        "kind of every zone (default: from the KML folder name, else route for lines)",
+      ).choices(KIND_CHOICES),
     )
     .option("--width <m>", "corridor width for lines, metres (full width)", metres)
     .option("--radius <m>", "circle radius for points (GPX waypoints, KML points), metres", metres)
     .option("--speed-limit <kmh>", "speedLimitKmh of every zone", metres)
-    .option("--name <name>", "the zone's name when the file has one feature; else the name of unnamed ones")
+    .option(
+      "--name <name>",
+      "the zone's name when the file has one feature; else the name of unnamed ones",
+    )
     .option("--id-prefix <prefix>", "put before every id made from a name", "")
-    .option("--simplify <m>", "drop line vertices within this of the line (0 keeps all), metres", metresOrZero, 5)
+    .option(
+      "--simplify <m>",
+      "drop line vertices within this of the line (0 keeps all), metres",
+      metresOrZero,
+      5,
+    )
     .option("--out <file>", "write the zone file here (default: stdout, summary on stderr)")
     .option("--append", "add to the zone file --out names instead of replacing it", false)
     .addOption(timeZoneOption())
     .addHelpText(
       "after",
-      `\nGPX: each track and route becomes a corridor (track segments less than ${JOIN_GAP_M} m apart are joined);\n` +
-        "waypoints become circles with --radius. KML: polygons become areas, lines corridors, points circles;\n" +
-        'folders named for a kind ("Loading sites", "Disposal sites", "No-go areas", "Speed zones", "Routes")\n' +
-        "give their placemarks that kind. ExtendedData or GeoJSON properties named widthM, radiusM or\n" +
-        "speedLimitKmh override the options. The result is checked first; a file with errors is not written.",
+      [
+        "",
+        "GPX: each track and route becomes a corridor (track segments less than",
+        `${JOIN_GAP_M} m apart are joined); waypoints become circles with --radius.`,
+        "KML: polygons become areas, lines corridors, points circles; folders named for a kind",
+        '("Loading sites", "Disposal sites", "No-go areas", "Speed zones", "Routes") give their',
+        "placemarks that kind. ExtendedData or GeoJSON properties named widthM, radiusM or",
+        "speedLimitKmh override the options. The result is checked first; a file with errors",
+        "is not written.",
+      ].join("\n"),
     )
     .action(async (file: string, options: ImportCommandOptions) => {
       process.exitCode = await runZonesImport(file, options);
@@ -69,21 +84,37 @@ function checkCommand(): Command {
 
 function previewCommand(): Command {
   return new Command("preview")
-    .description("draw a zone file as an SVG map, offline: zones to scale, a replayed track, events")
+    .description(
+      "draw a zone file as an SVG map, offline: zones to scale, a replayed track, events",
+    )
     .argument("<file>", "zone file (GeoJSON)")
     .requiredOption("--out <file>", "the SVG to write")
-    .option("--track <capture>", "GPS capture (raw NMEA, as replay --gps): drawn coloured by speed against the limit")
-    .option("--events <file>", "event records, one a line (replay --print events): drawn where they happened")
-    .option("--config <file>", "agent config: time zone, default speed limit and tolerance (defaults without)")
-    .option("--time-zone <iana>", "time zone of the file's hours and dates (default: the config's, else Asia/Shanghai)")
+    .option(
+      "--track <capture>",
+      "GPS capture (raw NMEA, as replay --gps): drawn coloured by speed against the limit",
+    )
+    .option(
+      "--events <file>",
+      "event records, one a line (replay --print events): drawn where they happened",
+    )
+    .option(
+      "--config <file>",
+      "agent config: time zone, default speed limit and tolerance (defaults without)",
+    )
+    .option(
+      "--time-zone <iana>",
+      "time zone of the file's hours and dates (default: the config's, else Asia/Shanghai)",
+    )
     .action(async (file: string, options: PreviewCommandOptions) => {
       process.exitCode = await runZonesPreview(file, options);
     });
 }
 
 function timeZoneOption(): Option {
-  return new Option("--time-zone <iana>", "time zone of the file's hours and dates (zones.timeZone)")
-    .default(DEFAULT_TIME_ZONE);
+  return new Option(
+    "--time-zone <iana>",
+    "time zone of the file's hours and dates (zones.timeZone)",
+  ).default(DEFAULT_TIME_ZONE);
 }
 
 function metres(text: string): number {

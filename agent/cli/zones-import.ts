@@ -33,9 +33,11 @@ export async function runZonesImport(file: string, options: ImportCommandOptions
   if (options.kind !== undefined && kind === undefined) {
     throw new MuckError("USAGE", `--kind: unknown kind "${options.kind}"`);
   }
-  if (options.append && options.out === undefined) throw new MuckError("USAGE", "--append needs --out FILE");
+  if (options.append && options.out === undefined)
+    throw new MuckError("USAGE", "--append needs --out FILE");
 
-  const existing = options.append && existsSync(options.out!) ? await existingFeatures(options.out!) : [];
+  const existing =
+    options.append && existsSync(options.out!) ? await existingFeatures(options.out!) : [];
   const source = await readSource(file);
   const imported = toZones(source.features, {
     ...(kind === undefined ? {} : { kind }),
@@ -55,7 +57,9 @@ export async function runZonesImport(file: string, options: ImportCommandOptions
   for (const line of imported.skipped) report.write(`skipped: ${line}\n`);
   if (imported.problems.length > 0) {
     for (const line of imported.problems) report.write(`error: ${line}\n`);
-    report.write(`${read}; nothing written: ${plural(imported.problems.length, "feature")} cannot become zones\n`);
+    report.write(
+      `${read}; nothing written: ${plural(imported.problems.length, "feature")} cannot become zones\n`,
+    );
     return 1;
   }
 
@@ -71,7 +75,8 @@ export async function runZonesImport(file: string, options: ImportCommandOptions
 
   if (options.out === undefined) process.stdout.write(text);
   else await writeFile(options.out, text);
-  const kept = existing.length > 0 ? ` after the ${plural(existing.length, "zone")} already there` : "";
+  const kept =
+    existing.length > 0 ? ` after the ${plural(existing.length, "zone")} already there` : "";
   report.write(`${read}; ${plural(imported.zones.length, "zone")} written to ${target}${kept}\n`);
   report.write(summaryTable(imported));
   if (checked.warnings.length > 0) report.write(asText(target, { ...checked, errors: [] }));
@@ -82,9 +87,13 @@ async function existingFeatures(file: string): Promise<ZoneFeature[]> {
   const text = await readZoneText(file);
   try {
     const data = JSON.parse(text) as { type?: unknown; features?: unknown };
-    if (data.type === "FeatureCollection" && Array.isArray(data.features)) return data.features as ZoneFeature[];
+    if (data.type === "FeatureCollection" && Array.isArray(data.features))
+      return data.features as ZoneFeature[];
   } catch {
     // reported below
   }
-  throw new MuckError("ZONES_INVALID", `${file}: --append needs a zone file (a GeoJSON FeatureCollection) there`);
+  throw new MuckError(
+    "ZONES_INVALID",
+    `${file}: --append needs a zone file (a GeoJSON FeatureCollection) there`,
+  );
 }

@@ -24,10 +24,16 @@ export interface PreviewCommandOptions {
   timeZone?: string;
 }
 
-export async function runZonesPreview(file: string, options: PreviewCommandOptions): Promise<number> {
+export async function runZonesPreview(
+  file: string,
+  options: PreviewCommandOptions,
+): Promise<number> {
   const config: AgentConfig =
-    options.config === undefined ? AgentConfigSchema.parse({ truckId: "PREVIEW" }) : await loadConfig(options.config);
-  const timeZone = options.timeZone ?? (options.config === undefined ? DEFAULT_TIME_ZONE : config.zones.timeZone);
+    options.config === undefined
+      ? AgentConfigSchema.parse({ truckId: "PREVIEW" })
+      : await loadConfig(options.config);
+  const timeZone =
+    options.timeZone ?? (options.config === undefined ? DEFAULT_TIME_ZONE : config.zones.timeZone);
 
   const checked = checkZoneFile(await readZoneText(file), { source: file, timeZone });
   if (checked.errors.length > 0) {
@@ -38,7 +44,8 @@ export async function runZonesPreview(file: string, options: PreviewCommandOptio
 
   const speed = config.detect.speed;
   const rules = { defaultLimitKmh: speed.defaultLimitKmh, toleranceKmh: speed.toleranceKmh };
-  const fixes = options.track === undefined ? undefined : await trackFixes(options.track, file, options.config);
+  const fixes =
+    options.track === undefined ? undefined : await trackFixes(options.track, file, options.config);
   const judged = fixes && judgeTrack(fixes, buildZoneIndex(checked.zones, { timeZone }), rules);
   const events = options.events === undefined ? [] : await readEvents(options.events);
 
@@ -52,18 +59,36 @@ export async function runZonesPreview(file: string, options: PreviewCommandOptio
   await writeFile(options.out, svg);
 
   const over = judged?.filter((fix) => fix.speedClass === "over").length ?? 0;
-  const track = judged === undefined ? "" : `, ${judged.length} fixes (${over} above limit + tolerance)`;
-  process.stdout.write(`${options.out}: ${plural(checked.zones.length, "zone")}${track}, ${plural(events.length, "event")}\n`);
+  const track =
+    judged === undefined ? "" : `, ${judged.length} fixes (${over} above limit + tolerance)`;
+  process.stdout.write(
+    `${options.out}: ${plural(checked.zones.length, "zone")}${track}, ${plural(events.length, "event")}\n`,
+  );
   return 0;
 }
 
 /** Valid fixes of the capture, through the same decoder and replay clock as `muck-agent replay`. */
-async function trackFixes(capture: string, zonesFile: string, configFile: string | undefined): Promise<TrackFix[]> {
+async function trackFixes(
+  capture: string,
+  zonesFile: string,
+  configFile: string | undefined,
+): Promise<TrackFix[]> {
   const fixes: TrackFix[] = [];
   await replayCaptures({ gpsFile: capture, zonesFile, configFile, print: "fixes" }, (value) => {
-    const fix = value as { time: string | null; lat: number | null; lon: number | null; speedKmh: number | null; valid: boolean };
+    const fix = value as {
+      time: string | null;
+      lat: number | null;
+      lon: number | null;
+      speedKmh: number | null;
+      valid: boolean;
+    };
     if (!fix.valid || fix.time === null || fix.lat === null || fix.lon === null) return;
-    fixes.push({ atMs: Date.parse(fix.time), lon: fix.lon, lat: fix.lat, speedKmh: fix.speedKmh ?? 0 });
+    fixes.push({
+      atMs: Date.parse(fix.time),
+      lon: fix.lon,
+      lat: fix.lat,
+      speedKmh: fix.speedKmh ?? 0,
+    });
   });
   return fixes;
 }
@@ -71,7 +96,11 @@ async function trackFixes(capture: string, zonesFile: string, configFile: string
 /** Event records, one JSON object a line; a line that is not one is named on stderr and skipped. */
 async function readEvents(file: string): Promise<MapEvent[]> {
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new MuckError("CAPTURE_NOT_FOUND", `${file}: cannot read the events (${error.code ?? "error"})`, { cause: error });
+    throw new MuckError(
+      "CAPTURE_NOT_FOUND",
+      `${file}: cannot read the events (${error.code ?? "error"})`,
+      { cause: error },
+    );
   });
   const events: MapEvent[] = [];
   text.split("\n").forEach((line, i) => {
@@ -92,13 +121,16 @@ function toMapEvent(line: string): MapEvent | string | null {
   }
   if (record.kind === "trip") return null; // a trip has no single place; its events are drawn
   const body = record.body;
-  if (record.kind !== "event" || body === undefined) return "not an event record (kind \"event\" with a body)";
-  if (typeof body.lat !== "number" || typeof body.lon !== "number") return null; // no position: nothing to draw
+  if (record.kind !== "event" || body === undefined)
+    return 'not an event record (kind "event" with a body)';
+  // An event without a position has nothing to draw.
+  if (typeof body.lat !== "number" || typeof body.lon !== "number") return null;
 
   // The end of an episode (overspeed) carries where it started; draw it where it ended.
   const details = (body.details ?? {}) as Record<string, unknown>;
   const end = details.end as { lat?: unknown; lon?: unknown } | undefined;
-  const atEnd = details.phase === "end" && typeof end?.lat === "number" && typeof end.lon === "number";
+  const atEnd =
+    details.phase === "end" && typeof end?.lat === "number" && typeof end.lon === "number";
   return {
     type: String(body.type),
     severity: String(body.severity),
@@ -114,9 +146,9 @@ function summarize(details: Record<string, unknown>): string {
   if (details.phase !== undefined) parts.push(String(details.phase));
   if (typeof details.speedKmh === "number") parts.push(`${Math.round(details.speedKmh)} km/h`);
   if (typeof details.limitKmh === "number") parts.push(`limit ${details.limitKmh}`);
-  if (typeof details.maxSpeedKmh === "number") parts.push(`max ${Math.round(details.maxSpeedKmh)} km/h`);
+  if (typeof details.maxSpeedKmh === "number")
+    parts.push(`max ${Math.round(details.maxSpeedKmh)} km/h`);
   const zone = details.zoneName ?? details.zoneId;
   if (zone !== undefined && zone !== null) parts.push(String(zone));
   return parts.join(", ");
 }
-

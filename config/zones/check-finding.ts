@@ -23,9 +23,10 @@ export function finding(
   at: { index: number; field?: string },
   text: { message: string; expected: string; found: string },
 ): Finding {
-  const path = at.field === undefined
-    ? ["features", at.index, "geometry"]
-    : ["features", at.index, "properties", at.field];
+  const path =
+    at.field === undefined
+      ? ["features", at.index, "geometry"]
+      : ["features", at.index, "properties", at.field];
   return { severity, rule, path, ...text };
 }
 

@@ -111,10 +111,20 @@ function missing(
 ): Finding {
   const lack = (kind: string, sites: number) =>
     sites === 0 ? `the file has no ${kind} site` : `it reaches no ${kind} site`;
-  const lacks = [toLoading ? "" : lack("loading", loadingSites), toDisposal ? "" : lack("disposal", disposalSites)];
-  return finding("warning", "route_unconnected", { index }, {
-    message: `route never connects a loading site to a disposal site: ${lacks.filter(Boolean).join("; ")} (alone or through the routes it meets)`,
-    expected: "a route network reaching a loading site and a disposal site",
-    found: toLoading ? "a loading site only" : toDisposal ? "a disposal site only" : "no site",
-  });
+  const lacks = [
+    toLoading ? "" : lack("loading", loadingSites),
+    toDisposal ? "" : lack("disposal", disposalSites),
+  ];
+  return finding(
+    "warning",
+    "route_unconnected",
+    { index },
+    {
+      message:
+        `route never connects a loading site to a disposal site: ` +
+        `${lacks.filter(Boolean).join("; ")} (alone or through the routes it meets)`,
+      expected: "a route network reaching a loading site and a disposal site",
+      found: toLoading ? "a loading site only" : toDisposal ? "a disposal site only" : "no site",
+    },
+  );
 }

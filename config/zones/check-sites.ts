@@ -17,13 +17,21 @@ export function overlappingDisposalSites(zones: readonly PlacedZone[]): Finding[
 
   sites.forEach((site, i) => {
     for (const earlier of sites.slice(0, i)) {
-      if (!boxesMeet(site.box, earlier.box) || !booleanIntersects(site.area, earlier.area)) continue;
+      if (!boxesMeet(site.box, earlier.box) || !booleanIntersects(site.area, earlier.area))
+        continue;
       findings.push(
-        finding("warning", "overlapping_disposal", { index: site.placed.index }, {
-          message: `disposal site overlaps or touches disposal site ${nameOf(earlier.placed)}: an unload there could be credited to either`,
-          expected: "disposal sites apart from each other",
-          found: `shared ground with "${earlier.placed.zone.id}"`,
-        }),
+        finding(
+          "warning",
+          "overlapping_disposal",
+          { index: site.placed.index },
+          {
+            message:
+              `disposal site overlaps or touches disposal site ${nameOf(earlier.placed)}: an ` +
+              `unload there could be credited to either`,
+            expected: "disposal sites apart from each other",
+            found: `shared ground with "${earlier.placed.zone.id}"`,
+          },
+        ),
       );
     }
   });

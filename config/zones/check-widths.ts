@@ -26,20 +26,35 @@ export function narrowCorridors(zones: readonly PlacedZone[]): Finding[] {
 
     if (narrowestM < CORRIDOR_ERROR_BELOW_M) {
       return [
-        finding("error", "narrow_corridor", { index, field }, {
-          message: `corridor is ${narrowestM} m wide${where}: narrower than GNSS error allows, a truck on its centre line reads outside it (fixes are off by up to 5 m even under open sky)`,
-          expected: `at least ${CORRIDOR_ERROR_BELOW_M} m, ${CORRIDOR_WARNING_BELOW_M} m in towns`,
-          found: `${narrowestM} m`,
-        }),
+        finding(
+          "error",
+          "narrow_corridor",
+          { index, field },
+          {
+            message:
+              `corridor is ${narrowestM} m wide${where}: narrower than GNSS error allows, a ` +
+              `truck on its centre line reads outside it (fixes are off by up to 5 m even ` +
+              `under open sky)`,
+            expected: `at least ${CORRIDOR_ERROR_BELOW_M} m, ${CORRIDOR_WARNING_BELOW_M} m in towns`,
+            found: `${narrowestM} m`,
+          },
+        ),
       ];
     }
     if (narrowestM < CORRIDOR_WARNING_BELOW_M) {
       return [
-        finding("warning", "narrow_corridor", { index, field }, {
-          message: `corridor is ${narrowestM} m wide${where}: urban GNSS error reaches 15 m, so between tall buildings a truck on the road drops out of it and its limit`,
-          expected: `at least ${CORRIDOR_WARNING_BELOW_M} m`,
-          found: `${narrowestM} m`,
-        }),
+        finding(
+          "warning",
+          "narrow_corridor",
+          { index, field },
+          {
+            message:
+              `corridor is ${narrowestM} m wide${where}: urban GNSS error reaches 15 m, so ` +
+              `between tall buildings a truck on the road drops out of it and its limit`,
+            expected: `at least ${CORRIDOR_WARNING_BELOW_M} m`,
+            found: `${narrowestM} m`,
+          },
+        ),
       ];
     }
     return [];

@@ -47,39 +47,61 @@ function neverOpens({ zone, index }: PlacedZone, timeZone: string): Finding[] {
     if (schedule.isActive(localTime(atMs, timeZone))) return [];
   }
   return [
-    finding("error", "window_never_opens", { index, field: "activeHours" }, {
-      message: `the zone never applies: its hours do not occur from ${zone.validFrom} to ${zone.validTo} in ${timeZone} (a daylight-saving gap skips them)`,
-      expected: "hours that exist on at least one of its dates",
-      found: describeHours(zone),
-    }),
+    finding(
+      "error",
+      "window_never_opens",
+      { index, field: "activeHours" },
+      {
+        message:
+          `the zone never applies: its hours do not occur from ${zone.validFrom} to ` +
+          `${zone.validTo} in ${timeZone} (a daylight-saving gap skips them)`,
+        expected: "hours that exist on at least one of its dates",
+        found: describeHours(zone),
+      },
+    ),
   ];
 }
 
 function ended({ zone, index }: PlacedZone, today: string, timeZone: string): Finding[] {
   if (zone.validTo === undefined || zone.validTo >= today) return [];
   return [
-    finding("warning", "window_never_opens", { index, field: "validTo" }, {
-      message: `the zone's dates ended on ${zone.validTo} (today is ${today} in ${timeZone}): it will never apply again`,
-      expected: `validTo on or after ${today}, or the zone removed`,
-      found: zone.validTo,
-    }),
+    finding(
+      "warning",
+      "window_never_opens",
+      { index, field: "validTo" },
+      {
+        message:
+          `the zone's dates ended on ${zone.validTo} (today is ${today} in ${timeZone}): ` +
+          `it will never apply again`,
+        expected: `validTo on or after ${today}, or the zone removed`,
+        found: zone.validTo,
+      },
+    ),
   ];
 }
 
 /** A night limit lowers a zone's limit only where it is below it (schedule.ts takes the min). */
 function unusedNightLimit({ zone, index }: PlacedZone): Finding[] {
   if (zone.night === undefined) return [];
-  const dayLimits = [zone.speedLimitKmh, ...(zone.segmentLimitsKmh ?? [])]
-    .map((limit) => limit ?? zone.speedLimitKmh);
+  const dayLimits = [zone.speedLimitKmh, ...(zone.segmentLimitsKmh ?? [])].map(
+    (limit) => limit ?? zone.speedLimitKmh,
+  );
   if (dayLimits.some((limit) => limit === undefined || limit > zone.night!.limitKmh)) return [];
 
   const highest = Math.max(...(dayLimits as number[]));
   return [
-    finding("warning", "night_limit_unused", { index, field: "night" }, {
-      message: `the night limit ${zone.night.limitKmh} km/h is not below the day limit (${highest} km/h at most), so it never changes anything`,
-      expected: `night.limitKmh below ${highest}`,
-      found: `${zone.night.limitKmh}`,
-    }),
+    finding(
+      "warning",
+      "night_limit_unused",
+      { index, field: "night" },
+      {
+        message:
+          `the night limit ${zone.night.limitKmh} km/h is not below the day limit ` +
+          `(${highest} km/h at most), so it never changes anything`,
+        expected: `night.limitKmh below ${highest}`,
+        found: `${zone.night.limitKmh}`,
+      },
+    ),
   ];
 }
 

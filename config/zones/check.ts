@@ -64,14 +64,16 @@ export function checkZoneFile(input: string | object, options: ZoneCheckOptions)
       options.source,
       parsed.data,
       parsed.positions,
-      findings.filter((found) => found.severity === severity).map((found) => ({
-        rule: found.rule,
-        path: found.path,
-        message: found.message,
-        expected: found.expected,
-        found: found.found,
-        file: options.source,
-      })),
+      findings
+        .filter((found) => found.severity === severity)
+        .map((found) => ({
+          rule: found.rule,
+          path: found.path,
+          message: found.message,
+          expected: found.expected,
+          found: found.found,
+          file: options.source,
+        })),
     );
   return {
     errors: byLine([...parsed.issues, ...located("error")]),

@@ -10,12 +10,21 @@ const read = (name: string) => readFileSync(join(FILES, name), "utf8");
 
 describe("checkZoneFile", () => {
   it("finds nothing wrong in the file with every kind, and returns its zones", () => {
-    const result = checkZoneFile(read("all-kinds.geojson"), { source: "all-kinds.geojson", nowMs: NOW });
+    const result = checkZoneFile(read("all-kinds.geojson"), {
+      source: "all-kinds.geojson",
+      nowMs: NOW,
+    });
 
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.zones.map((zone) => zone.kind).sort()).toEqual([
-      "disposal_site", "disposal_site", "loading_site", "no_go", "route", "route", "speed_zone",
+      "disposal_site",
+      "disposal_site",
+      "loading_site",
+      "no_go",
+      "route",
+      "route",
+      "speed_zone",
     ]);
   });
 
@@ -48,7 +57,10 @@ describe("checkZoneFile", () => {
     const result = checkZoneFile(file, { source: "bundle:zones", nowMs: NOW });
 
     expect(result.errors.map((issue) => [issue.feature, issue.rule])).toEqual(
-      expect.arrayContaining([['"village"', "unknown_kind"], ['"night-link"', "narrow_corridor"]]),
+      expect.arrayContaining([
+        ['"village"', "unknown_kind"],
+        ['"night-link"', "narrow_corridor"],
+      ]),
     );
     expect(result.errors).toHaveLength(2);
     expect(result.warnings.map((issue) => [issue.feature, issue.rule])).toEqual([
@@ -60,51 +72,80 @@ describe("checkZoneFile", () => {
   });
 
   it("states the corridor thresholds in the reason", () => {
-    const result = checkZoneFile(read("invalid/corridor-too-narrow.geojson"), { source: "f", nowMs: NOW });
+    const result = checkZoneFile(read("invalid/corridor-too-narrow.geojson"), {
+      source: "f",
+      nowMs: NOW,
+    });
     expect(result.errors[0]!.message).toContain("6 m wide");
     expect(result.errors[0]!.expected).toBe("at least 10 m, 30 m in towns");
   });
 
   it("judges a daylight-saving gap only in a time zone that has one", () => {
     const text = read("invalid/window-in-dst-gap.geojson");
-    expect(checkZoneFile(text, { source: "f", timeZone: "Europe/Berlin", nowMs: NOW }).errors).toHaveLength(1);
-    expect(checkZoneFile(text, { source: "f", timeZone: "Asia/Shanghai", nowMs: NOW }).errors).toEqual([]);
+    expect(
+      checkZoneFile(text, { source: "f", timeZone: "Europe/Berlin", nowMs: NOW }).errors,
+    ).toHaveLength(1);
+    expect(
+      checkZoneFile(text, { source: "f", timeZone: "Asia/Shanghai", nowMs: NOW }).errors,
+    ).toEqual([]);
   });
 });
 
 describe("muck-agent zones check", () => {
-  it("exits 0 on a clean file and says how many zones it has", async () => {
-    const run = await muckAgent("zones", "check", "--now", "2026-12-03", join(FILES, "all-kinds.geojson"));
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/0 errors, 0 warnings \(7 zones usable\)\n$/);
-  }, CLI_BUDGET_MS);
+  it(
+    "exits 0 on a clean file and says how many zones it has",
+    async () => {
+      const run = await muckAgent(
+        "zones",
+        "check",
+        "--now",
+        "2026-12-03",
+        join(FILES, "all-kinds.geojson"),
+      );
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toMatch(/0 errors, 0 warnings \(7 zones usable\)\n$/);
+    },
+    CLI_BUDGET_MS,
+  );
 
-  it("exits 1 on errors, naming file, line, feature, field, reason and rule", async () => {
-    const file = join(FILES, "invalid/corridor-without-width.geojson");
-    const run = await muckAgent("zones", "check", file);
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(
-      /^error: .*corridor-without-width\.geojson:\d+: feature "night-link": features\[4\]\.properties\.widthM: a route corridor .* needs its width .*\[corridor_width\]$/m,
-    );
-  }, CLI_BUDGET_MS);
+  it(
+    "exits 1 on errors, naming file, line, feature, field, reason and rule",
+    async () => {
+      const file = join(FILES, "invalid/corridor-without-width.geojson");
+      const run = await muckAgent("zones", "check", file);
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toMatch(
+        /^error: .*corridor-without-width\.geojson:\d+: feature "night-link": features\[4\]\.properties\.widthM: a route corridor .* needs its width .*\[corridor_width\]$/m,
+      );
+    },
+    CLI_BUDGET_MS,
+  );
 
-  it("exits 3 on warnings only, and --json carries the same findings", async () => {
-    const file = join(FILES, "invalid/overlapping-disposal-sites.geojson");
-    const run = await muckAgent("zones", "check", "--json", "--now", "2026-12-03", file);
-    const report = JSON.parse(run.stdout);
+  it(
+    "exits 3 on warnings only, and --json carries the same findings",
+    async () => {
+      const file = join(FILES, "invalid/overlapping-disposal-sites.geojson");
+      const run = await muckAgent("zones", "check", "--json", "--now", "2026-12-03", file);
+      const report = JSON.parse(run.stdout);
 
-    expect(run.exitCode).toBe(3);
-    expect(report.ok).toBe(true);
-    expect(report.errors).toEqual([]);
-    expect(report.warnings).toMatchObject([
-      { rule: "overlapping_disposal", feature: '"transfer-south"', path: "features[2].geometry" },
-    ]);
-    expect(report.zones.byKind).toMatchObject({ disposal_site: 2, route: 2 });
-  }, CLI_BUDGET_MS);
+      expect(run.exitCode).toBe(3);
+      expect(report.ok).toBe(true);
+      expect(report.errors).toEqual([]);
+      expect(report.warnings).toMatchObject([
+        { rule: "overlapping_disposal", feature: '"transfer-south"', path: "features[2].geometry" },
+      ]);
+      expect(report.zones.byKind).toMatchObject({ disposal_site: 2, route: 2 });
+    },
+    CLI_BUDGET_MS,
+  );
 
-  it("exits 2 with ZONES_NOT_FOUND when there is no such file", async () => {
-    const run = await muckAgent("zones", "check", join(FILES, "no-such.geojson"));
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain("ZONES_NOT_FOUND");
-  }, CLI_BUDGET_MS);
+  it(
+    "exits 2 with ZONES_NOT_FOUND when there is no such file",
+    async () => {
+      const run = await muckAgent("zones", "check", join(FILES, "no-such.geojson"));
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain("ZONES_NOT_FOUND");
+    },
+    CLI_BUDGET_MS,
+  );
 });

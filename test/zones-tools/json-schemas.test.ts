@@ -11,16 +11,22 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"));
 function validator(file: keyof typeof JSON_SCHEMA_FILES) {
   // strict: an unknown keyword (option metadata leaking into the schema) is an error here. A
   // position is a tuple with an optional altitude (RFC 7946), which strictTuples calls open-ended.
-  const ajv = new Ajv2020({ strict: true, strictTuples: false, allowUnionTypes: true, allErrors: true });
+  const ajv = new Ajv2020({
+    strict: true,
+    strictTuples: false,
+    allowUnionTypes: true,
+    allErrors: true,
+  });
   return ajv.compile(readJson(join(SCHEMA_DIR, file)));
 }
 
 describe("the JSON Schemas for editors", () => {
   it("are committed as `npm run docs:schemas` generates them", () => {
     for (const [file, build] of Object.entries(JSON_SCHEMA_FILES)) {
-      expect(readFileSync(join(SCHEMA_DIR, file), "utf8"), `${file}: run npm run docs:schemas`).toBe(
-        `${JSON.stringify(build(), null, 2)}\n`,
-      );
+      expect(
+        readFileSync(join(SCHEMA_DIR, file), "utf8"),
+        `${file}: run npm run docs:schemas`,
+      ).toBe(`${JSON.stringify(build(), null, 2)}\n`);
     }
   });
 
@@ -40,7 +46,10 @@ describe("the JSON Schemas for editors", () => {
 
   it("accept the zone files and reject a bad kind, a clock time and a geometry without coordinates", () => {
     const valid = validator("zone-file.schema.json");
-    for (const file of [join(FILES, "all-kinds.geojson"), join(REPO, "config/zones/example.geojson")]) {
+    for (const file of [
+      join(FILES, "all-kinds.geojson"),
+      join(REPO, "config/zones/example.geojson"),
+    ]) {
       expect(valid(readJson(file)), JSON.stringify(valid.errors)).toBe(true);
     }
 

@@ -22,7 +22,13 @@ const FOLDER_WORDS: Array<[RegExp, ZoneKind]> = [
   [/route|road|haul|corridor/i, "route"],
 ];
 
-const KINDS: readonly ZoneKind[] = ["loading_site", "disposal_site", "route", "speed_zone", "no_go"];
+const KINDS: readonly ZoneKind[] = [
+  "loading_site",
+  "disposal_site",
+  "route",
+  "speed_zone",
+  "no_go",
+];
 
 export function parseKind(text: string): ZoneKind | undefined {
   if ((KINDS as readonly string[]).includes(text)) return text as ZoneKind;

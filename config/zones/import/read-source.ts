@@ -31,10 +31,15 @@ const FORMATS: Record<string, SourceFormat> = {
   ".json": "geojson",
 };
 
-export async function readSource(file: string): Promise<{ format: SourceFormat; features: SourceFeature[] }> {
+export async function readSource(
+  file: string,
+): Promise<{ format: SourceFormat; features: SourceFeature[] }> {
   const format = FORMATS[extname(file).toLowerCase()];
   if (format === undefined) {
-    throw new MuckError("USAGE", `${file}: unknown file type; import reads .gpx, .kml and .geojson (or .json)`);
+    throw new MuckError(
+      "USAGE",
+      `${file}: unknown file type; import reads .gpx, .kml and .geojson (or .json)`,
+    );
   }
 
   const text = await readText(file);
@@ -91,7 +96,12 @@ function fromKml(doc: XmlDocument): SourceFeature[] {
         const name = typeof child.meta.name === "string" ? child.meta.name : "";
         walk(child, name === "" ? folders : [...folders, name]);
       } else {
-        features.push({ geometry: child.geometry, properties: { ...(child.properties ?? {}) }, folders, origin: "Placemark" });
+        features.push({
+          geometry: child.geometry,
+          properties: { ...(child.properties ?? {}) },
+          folders,
+          origin: "Placemark",
+        });
       }
     }
   };
@@ -104,12 +114,17 @@ function fromGeoJson(file: string, text: string): SourceFeature[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new MuckError("IMPORT_INVALID", `${file}: not JSON: ${(error as Error).message}`, { cause: error });
+    throw new MuckError("IMPORT_INVALID", `${file}: not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   const crs = data.crs?.properties?.name;
   if (typeof crs === "string" && !/CRS84$|EPSG:+4326$/.test(crs)) {
-    throw new MuckError("IMPORT_INVALID", `${file}: positions are in ${crs}; export the layer as WGS84 (EPSG:4326)`);
+    throw new MuckError(
+      "IMPORT_INVALID",
+      `${file}: positions are in ${crs}; export the layer as WGS84 (EPSG:4326)`,
+    );
   }
 
   const features =
@@ -117,7 +132,13 @@ function fromGeoJson(file: string, text: string): SourceFeature[] {
       ? (data.features as GeoJSON.Feature[])
       : data.type === "Feature"
         ? [data as unknown as GeoJSON.Feature]
-        : [{ type: "Feature", properties: {}, geometry: data as unknown as GeoJSON.Geometry } as GeoJSON.Feature];
+        : [
+            {
+              type: "Feature",
+              properties: {},
+              geometry: data as unknown as GeoJSON.Geometry,
+            } as GeoJSON.Feature,
+          ];
   return features.map((feature) => ({
     geometry: feature.geometry ?? null,
     properties: { ...(feature.properties ?? {}) },

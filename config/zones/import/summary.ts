@@ -17,7 +17,11 @@ export function summaryTable(imported: Imported): string {
       String(p.kind),
       shape(zone, vertices),
       size(zone),
-      p.widthM !== undefined ? `${p.widthM} m wide` : p.radiusM !== undefined ? `r ${p.radiusM} m` : "—",
+      p.widthM !== undefined
+        ? `${p.widthM} m wide`
+        : p.radiusM !== undefined
+          ? `r ${p.radiusM} m`
+          : "—",
       origin(zone),
     ]);
   });
@@ -48,10 +52,16 @@ function size(zone: ZoneFeature): string {
   if (g.type === "Point") return "—";
   if (g.type === "LineString") return formatLength(lineLengthM(g.coordinates));
 
-  const positions = g.type === "Polygon" ? g.coordinates[0]! : g.coordinates.flatMap((polygon) => polygon[0]!);
+  const positions =
+    g.type === "Polygon" ? g.coordinates[0]! : g.coordinates.flatMap((polygon) => polygon[0]!);
   const lons = positions.map((p) => p[0]!);
   const lats = positions.map((p) => p[1]!);
-  const [west, east, south, north] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  const [west, east, south, north] = [
+    Math.min(...lons),
+    Math.max(...lons),
+    Math.min(...lats),
+    Math.max(...lats),
+  ];
   const widthM = distanceM(west, (south + north) / 2, east, (south + north) / 2);
   const heightM = distanceM(west, south, west, north);
   return `${Math.round(widthM)} × ${Math.round(heightM)} m`;

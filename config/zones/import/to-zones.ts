@@ -65,7 +65,8 @@ export function toZones(sources: readonly SourceFeature[], options: ImportOption
   sources.forEach((source, index) => {
     const label = `${source.origin} ${JSON.stringify(nameOf(source) ?? `#${index + 1}`)}`;
     const parts = splitParts(source, index);
-    if (parts.length === 0) return void imported.skipped.push(`${label}: no geometry a zone can have`);
+    if (parts.length === 0)
+      return void imported.skipped.push(`${label}: no geometry a zone can have`);
     if (nameOf(source) === undefined) unnamedSeen++;
 
     for (const part of parts) {
@@ -83,7 +84,13 @@ export function toZones(sources: readonly SourceFeature[], options: ImportOption
   return imported;
 }
 
-function toZone(part: Part, name: string, label: string, options: ImportOptions, imported: Imported): ZoneFeature | null {
+function toZone(
+  part: Part,
+  name: string,
+  label: string,
+  options: ImportOptions,
+  imported: Imported,
+): ZoneFeature | null {
   const { source } = part;
   const radiusM = numberProperty(source, "radiusM") ?? options.radiusM;
   if (part.geometry.type === "Point" && radiusM === undefined) {
@@ -91,9 +98,14 @@ function toZone(part: Part, name: string, label: string, options: ImportOptions,
     return null;
   }
 
-  const kind = options.kind ?? kindFromFolders(source.folders) ?? (part.geometry.type === "LineString" ? "route" : undefined);
+  const kind =
+    options.kind ??
+    kindFromFolders(source.folders) ??
+    (part.geometry.type === "LineString" ? "route" : undefined);
   if (kind === undefined) {
-    imported.problems.push(`${label}: no kind: give --kind, or put it in a KML folder named for its kind ("Disposal sites")`);
+    imported.problems.push(
+      `${label}: no kind: give --kind, or put it in a KML folder named for its kind ("Disposal sites")`,
+    );
     return null;
   }
 
@@ -120,18 +132,30 @@ function toZone(part: Part, name: string, label: string, options: ImportOptions,
 /** The zone geometries in one source feature (a MultiGeometry may hold several). */
 function splitParts(source: SourceFeature, index: number): Part[] {
   const geometries = flatten(source.geometry);
-  const polygons = geometries.filter((g): g is GeoJSON.Polygon => g.type === "Polygon").map(closeRings);
+  const polygons = geometries
+    .filter((g): g is GeoJSON.Polygon => g.type === "Polygon")
+    .map(closeRings);
   const multi = geometries.filter((g): g is GeoJSON.MultiPolygon => g.type === "MultiPolygon");
   const lines = joinSegments(geometries.flatMap(linesOf));
   const points = geometries.flatMap(pointsOf);
 
   const areas: GeoJSON.Geometry[] = [];
-  const rings = [...polygons.map((p) => p.coordinates), ...multi.flatMap((m) => m.coordinates.map((c) => closeRings({ type: "Polygon", coordinates: c }).coordinates))];
+  const rings = [
+    ...polygons.map((p) => p.coordinates),
+    ...multi.flatMap((m) =>
+      m.coordinates.map((c) => closeRings({ type: "Polygon", coordinates: c }).coordinates),
+    ),
+  ];
   if (rings.length === 1) areas.push({ type: "Polygon", coordinates: rings[0]! });
   if (rings.length > 1) areas.push({ type: "MultiPolygon", coordinates: rings });
 
   const all = [...areas, ...lines, ...points] as Part["geometry"][];
-  return all.map((geometry, i) => ({ source, index, geometry, ...(all.length > 1 ? { part: i + 1 } : {}) }));
+  return all.map((geometry, i) => ({
+    source,
+    index,
+    geometry,
+    ...(all.length > 1 ? { part: i + 1 } : {}),
+  }));
 }
 
 function flatten(geometry: GeoJSON.Geometry | null): GeoJSON.Geometry[] {
@@ -147,8 +171,10 @@ function linesOf(geometry: GeoJSON.Geometry): GeoJSON.Position[][] {
 }
 
 function pointsOf(geometry: GeoJSON.Geometry): GeoJSON.Point[] {
-  if (geometry.type === "Point") return [{ type: "Point", coordinates: flat(geometry.coordinates) }];
-  if (geometry.type === "MultiPoint") return geometry.coordinates.map((c) => ({ type: "Point", coordinates: flat(c) }));
+  if (geometry.type === "Point")
+    return [{ type: "Point", coordinates: flat(geometry.coordinates) }];
+  if (geometry.type === "MultiPoint")
+    return geometry.coordinates.map((c) => ({ type: "Point", coordinates: flat(c) }));
   return [];
 }
 
@@ -158,7 +184,8 @@ function joinSegments(segments: GeoJSON.Position[][]): GeoJSON.LineString[] {
   for (const segment of segments.map(dedupe).filter((s) => s.length >= 2)) {
     const last = lines.at(-1);
     const end = last?.at(-1);
-    if (last !== undefined && end !== undefined && gapM(end, segment[0]!) <= JOIN_GAP_M) last.push(...segment);
+    if (last !== undefined && end !== undefined && gapM(end, segment[0]!) <= JOIN_GAP_M)
+      last.push(...segment);
     else lines.push([...segment]);
   }
   return lines.map((coordinates) => ({ type: "LineString", coordinates }));
@@ -166,7 +193,9 @@ function joinSegments(segments: GeoJSON.Position[][]): GeoJSON.LineString[] {
 
 function dedupe(line: GeoJSON.Position[]): GeoJSON.Position[] {
   const flatLine = line.map(flat);
-  return flatLine.filter((p, i) => i === 0 || p[0] !== flatLine[i - 1]![0] || p[1] !== flatLine[i - 1]![1]);
+  return flatLine.filter(
+    (p, i) => i === 0 || p[0] !== flatLine[i - 1]![0] || p[1] !== flatLine[i - 1]![1],
+  );
 }
 
 function gapM(a: GeoJSON.Position, b: GeoJSON.Position): number {
@@ -186,7 +215,11 @@ function closeRings(polygon: GeoJSON.Polygon): GeoJSON.Polygon {
   const rings = polygon.coordinates.map((ring) => {
     const positions = dedupe(ring);
     const [first, last] = [positions[0], positions.at(-1)];
-    if (first !== undefined && last !== undefined && (first[0] !== last[0] || first[1] !== last[1])) {
+    if (
+      first !== undefined &&
+      last !== undefined &&
+      (first[0] !== last[0] || first[1] !== last[1])
+    ) {
       positions.push([...first]);
     }
     return positions;
@@ -211,12 +244,19 @@ function nameOf(source: SourceFeature): string | undefined {
   return undefined;
 }
 
-function zoneName(source: SourceFeature, part: Part, options: ImportOptions, total: number, unnamedNumber: number): string {
+function zoneName(
+  source: SourceFeature,
+  part: Part,
+  options: ImportOptions,
+  total: number,
+  unnamedNumber: number,
+): string {
   const own = nameOf(source);
   const base =
     total === 1 && options.name !== undefined
       ? options.name
-      : own ?? `${options.name ?? options.sourceName}${unnamedNumber > 0 ? ` ${unnamedNumber}` : ""}`;
+      : (own ??
+        `${options.name ?? options.sourceName}${unnamedNumber > 0 ? ` ${unnamedNumber}` : ""}`);
   return part.part === undefined ? base : `${base} (part ${part.part})`;
 }
 
@@ -232,14 +272,19 @@ function meta(source: SourceFeature, sourceName: string): Record<string, unknown
   for (const key of ["description", "desc", "Description"]) {
     const value = source.properties[key];
     if (typeof value === "string" && value.trim() !== "") notes.description = value.trim();
-    else if (typeof value === "object" && value !== null && "value" in value) notes.description = String(value.value);
+    else if (typeof value === "object" && value !== null && "value" in value)
+      notes.description = String(value.value);
   }
   return notes;
 }
 
 /** `prefix` + the name in lower case with runs of other characters as `-`; letters of any script stay. */
 function uniqueId(prefix: string, name: string, taken: Set<string>): string {
-  const slug = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "") || "zone";
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-|-$/g, "") || "zone";
   const base = `${prefix}${slug}`;
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;

@@ -17,7 +17,11 @@ export interface MapEvent {
   summary: string;
 }
 
-export function drawTrack(fixes: readonly JudgedFix[], projection: Projection, maxGapS: number): string {
+export function drawTrack(
+  fixes: readonly JudgedFix[],
+  projection: Projection,
+  maxGapS: number,
+): string {
   const runs: Array<{ speedClass: JudgedFix["speedClass"]; fixes: JudgedFix[] }> = [];
   let previous: JudgedFix | undefined;
 
@@ -39,7 +43,9 @@ export function drawTrack(fixes: readonly JudgedFix[], projection: Projection, m
     .map((run) =>
       element("polyline", {
         class: `track ${run.speedClass}`,
-        points: run.fixes.map((fix) => projection.toPx([fix.lon, fix.lat]).map(px).join(",")).join(" "),
+        points: run.fixes
+          .map((fix) => projection.toPx([fix.lon, fix.lat]).map(px).join(","))
+          .join(" "),
         fill: "none",
         stroke: SPEED_STYLE[run.speedClass].colour,
         "stroke-width": 3,
@@ -54,11 +60,23 @@ export function drawEvents(events: readonly MapEvent[], projection: Projection):
   const markers = events.map((event, i) => {
     const [x, y] = projection.toPx([event.lon, event.lat]);
     const colour = SEVERITY_COLOUR[event.severity] ?? "#616161";
-    return element("g", { class: "event", "data-type": event.type, "data-severity": event.severity }, [
-      title(`${event.at} ${event.type}: ${event.summary}`),
-      element("circle", { cx: x, cy: y, r: 8, fill: colour, stroke: "#fff", "stroke-width": 2 }),
-      text(String(i + 1), { x, y: y + 4, "text-anchor": "middle", "font-size": 10, "font-weight": "bold", "font-family": FONT, fill: "#fff" }),
-    ]);
+    return element(
+      "g",
+      { class: "event", "data-type": event.type, "data-severity": event.severity },
+      [
+        title(`${event.at} ${event.type}: ${event.summary}`),
+        element("circle", { cx: x, cy: y, r: 8, fill: colour, stroke: "#fff", "stroke-width": 2 }),
+        text(String(i + 1), {
+          x,
+          y: y + 4,
+          "text-anchor": "middle",
+          "font-size": 10,
+          "font-weight": "bold",
+          "font-family": FONT,
+          fill: "#fff",
+        }),
+      ],
+    );
   });
   return element("g", { id: "events" }, markers);
 }

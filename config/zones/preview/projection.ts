@@ -30,6 +30,9 @@ export function fitProjection(box: readonly number[], viewport: Viewport): Proje
   const centreY = viewport.y + viewport.height / 2;
   return {
     pxPerM,
-    toPx: ([lon, lat]) => [centreX + eastM(frame, lon!) * pxPerM, centreY - northM(frame, lat!) * pxPerM],
+    toPx: ([lon, lat]) => [
+      centreX + eastM(frame, lon!) * pxPerM,
+      centreY - northM(frame, lat!) * pxPerM,
+    ],
   };
 }

@@ -28,13 +28,24 @@ export function renderPreview(input: PreviewInput): string {
   const box = bounds(input);
   const aspect = boxAspect(box);
   const mapHeight = Math.min(1100, Math.max(450, MAP_WIDTH * aspect));
-  const projection = fitProjection(box, { x: MARGIN, y: MARGIN, width: MAP_WIDTH, height: mapHeight });
+  const projection = fitProjection(box, {
+    x: MARGIN,
+    y: MARGIN,
+    width: MAP_WIDTH,
+    height: mapHeight,
+  });
 
   const events = input.events ?? [];
   const classes = new Set<SpeedClass>(input.track?.fixes.map((fix) => fix.speedClass) ?? []);
   const legendX = MAP_WIDTH + 2 * MARGIN;
   const legend = drawLegend(
-    { title: input.title, timeZone: input.timeZone, zones: input.zones, events, ...(input.track ? { speed: { rules: input.track.rules, classes } } : {}) },
+    {
+      title: input.title,
+      timeZone: input.timeZone,
+      zones: input.zones,
+      events,
+      ...(input.track ? { speed: { rules: input.track.rules, classes } } : {}),
+    },
     legendX,
     MARGIN,
   );
@@ -44,10 +55,23 @@ export function renderPreview(input: PreviewInput): string {
   const mapBottom = MARGIN + mapHeight;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${element(
     "svg",
-    { xmlns: "http://www.w3.org/2000/svg", width, height, viewBox: `0 0 ${width} ${height}`, "data-px-per-m": projection.pxPerM.toPrecision(6) },
+    {
+      xmlns: "http://www.w3.org/2000/svg",
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      "data-px-per-m": projection.pxPerM.toPrecision(6),
+    },
     [
       element("rect", { width, height, fill: "#ffffff" }),
-      element("rect", { x: MARGIN / 2, y: MARGIN / 2, width: MAP_WIDTH + MARGIN, height: mapHeight + MARGIN, fill: "#f4f4ee", stroke: "#bdbdbd" }),
+      element("rect", {
+        x: MARGIN / 2,
+        y: MARGIN / 2,
+        width: MAP_WIDTH + MARGIN,
+        height: mapHeight + MARGIN,
+        fill: "#f4f4ee",
+        stroke: "#bdbdbd",
+      }),
       drawZones(input.zones, projection),
       input.track ? drawTrack(input.track.fixes, projection, input.track.maxGapS) : "",
       drawLabels(input.zones, projection),
@@ -62,7 +86,12 @@ export function renderPreview(input: PreviewInput): string {
 /** [west, south, east, north] around every zone (corridor widths, radii), fix and event. */
 function bounds(input: PreviewInput): number[] {
   const boxes = input.zones.map((zone) => compileShape(zone).bbox as number[]);
-  const points = [...(input.track?.fixes ?? []), ...(input.events ?? [])].map((p) => [p.lon, p.lat, p.lon, p.lat]);
+  const points = [...(input.track?.fixes ?? []), ...(input.events ?? [])].map((p) => [
+    p.lon,
+    p.lat,
+    p.lon,
+    p.lat,
+  ]);
   const all = [...boxes, ...points];
   if (all.length === 0) return [-0.001, -0.001, 0.001, 0.001];
   return [
@@ -81,7 +110,17 @@ function boxAspect([west, south, east, north]: number[]): number {
 
 function northArrow(x: number, y: number): string {
   return element("g", { id: "north" }, [
-    element("path", { d: `M${x},${y}L${x - 7},${y + 20}L${x},${y + 15}L${x + 7},${y + 20}Z`, fill: "#212121" }),
-    text("N", { x, y: y + 34, "text-anchor": "middle", "font-size": 12, "font-weight": "bold", "font-family": FONT }),
+    element("path", {
+      d: `M${x},${y}L${x - 7},${y + 20}L${x},${y + 15}L${x + 7},${y + 20}Z`,
+      fill: "#212121",
+    }),
+    text("N", {
+      x,
+      y: y + 34,
+      "text-anchor": "middle",
+      "font-size": 12,
+      "font-weight": "bold",
+      "font-family": FONT,
+    }),
   ]);
 }

@@ -10,7 +10,13 @@ export const KIND_STYLE: Record<ZoneKind, { fill: string; stroke: string; label:
 };
 
 /** Drawn first to last: large areas under sites, corridors over them. */
-export const KIND_ORDER: ZoneKind[] = ["speed_zone", "no_go", "loading_site", "disposal_site", "route"];
+export const KIND_ORDER: ZoneKind[] = [
+  "speed_zone",
+  "no_go",
+  "loading_site",
+  "disposal_site",
+  "route",
+];
 
 export type SpeedClass = "within" | "tolerance" | "over";
 

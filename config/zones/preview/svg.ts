@@ -7,7 +7,9 @@ export function element(name: string, attributes: Attributes, children: string[]
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => ` ${key}="${escape(typeof value === "number" ? px(value) : value!)}"`)
     .join("");
-  return children.length === 0 ? `<${name}${attrs}/>` : `<${name}${attrs}>${children.join("")}</${name}>`;
+  return children.length === 0
+    ? `<${name}${attrs}/>`
+    : `<${name}${attrs}>${children.join("")}</${name}>`;
 }
 
 export function text(content: string, attributes: Attributes): string {
@@ -26,5 +28,9 @@ export function px(value: number): string {
 }
 
 export function escape(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }

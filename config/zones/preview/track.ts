@@ -24,11 +24,20 @@ export interface SpeedRules {
   toleranceKmh: number;
 }
 
-export function judgeTrack(fixes: readonly TrackFix[], zones: ZoneIndex, rules: SpeedRules): JudgedFix[] {
+export function judgeTrack(
+  fixes: readonly TrackFix[],
+  zones: ZoneIndex,
+  rules: SpeedRules,
+): JudgedFix[] {
   return fixes.map((fix) => {
-    const limitKmh = zones.speedLimitAt(fix.lon, fix.lat, fix.atMs)?.limitKmh ?? rules.defaultLimitKmh;
+    const limitKmh =
+      zones.speedLimitAt(fix.lon, fix.lat, fix.atMs)?.limitKmh ?? rules.defaultLimitKmh;
     const speedClass: SpeedClass =
-      fix.speedKmh <= limitKmh ? "within" : fix.speedKmh <= limitKmh + rules.toleranceKmh ? "tolerance" : "over";
+      fix.speedKmh <= limitKmh
+        ? "within"
+        : fix.speedKmh <= limitKmh + rules.toleranceKmh
+          ? "tolerance"
+          : "over";
     return { ...fix, limitKmh, speedClass };
   });
 }

@@ -6,7 +6,8 @@ export function windowsText(zone: Zone): string {
   if (zone.activeHours !== undefined) {
     parts.push(zone.activeHours.map((hours) => `${hours.from}–${hours.to}`).join(", "));
   }
-  if (zone.validFrom !== undefined && zone.validTo !== undefined) parts.push(`${zone.validFrom} to ${zone.validTo}`);
+  if (zone.validFrom !== undefined && zone.validTo !== undefined)
+    parts.push(`${zone.validFrom} to ${zone.validTo}`);
   else if (zone.validFrom !== undefined) parts.push(`from ${zone.validFrom}`);
   else if (zone.validTo !== undefined) parts.push(`until ${zone.validTo}`);
   if (zone.night !== undefined) {

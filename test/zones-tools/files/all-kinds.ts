@@ -6,7 +6,11 @@
  */
 import { at, hole, HAUL_ROAD, NIGHT_LINK, PLACES, rectangle } from "./layout.js";
 
-type Feature = { type: "Feature"; properties: Record<string, unknown>; geometry: Record<string, unknown> };
+type Feature = {
+  type: "Feature";
+  properties: Record<string, unknown>;
+  geometry: Record<string, unknown>;
+};
 
 export function allKinds(): { type: "FeatureCollection"; features: Feature[] } {
   return {
@@ -14,13 +18,19 @@ export function allKinds(): { type: "FeatureCollection"; features: Feature[] } {
     features: [
       zone(
         { id: "pit-7", name: "Pit 7 excavation", kind: "loading_site", speedLimitKmh: 15 },
-        { type: "Polygon", coordinates: [rectangle(PLACES.pit, 300, 240), hole(PLACES.pitOffice, 60, 40)] },
+        {
+          type: "Polygon",
+          coordinates: [rectangle(PLACES.pit, 300, 240), hole(PLACES.pitOffice, 60, 40)],
+        },
       ),
       zone(
         { id: "east-quarry", name: "East quarry fill", kind: "disposal_site" },
         {
           type: "MultiPolygon",
-          coordinates: [[rectangle(PLACES.quarry, 260, 260)], [rectangle(PLACES.quarryAnnex, 120, 120)]],
+          coordinates: [
+            [rectangle(PLACES.quarry, 260, 260)],
+            [rectangle(PLACES.quarryAnnex, 120, 120)],
+          ],
         },
       ),
       zone(
@@ -74,7 +84,10 @@ export function allKinds(): { type: "FeatureCollection"; features: Feature[] } {
           name: "No. 3 primary school",
           kind: "no_go",
           radiusM: 150,
-          activeHours: [{ from: "07:00", to: "08:30" }, { from: "15:30", to: "17:30" }],
+          activeHours: [
+            { from: "07:00", to: "08:30" },
+            { from: "15:30", to: "17:30" },
+          ],
         },
         { type: "Point", coordinates: at(PLACES.school) },
       ),

@@ -70,7 +70,10 @@ function trackPoints(): TrackPoint[] {
     const lengthM = Math.hypot(to[0] - from[0], to[1] - from[1]);
     for (let m = i === 0 ? 0 : STEP_M - (alongM % STEP_M); m < lengthM; m += STEP_M) {
       const t = m / lengthM;
-      const xy: Xy = [from[0] + t * (to[0] - from[0]) + noise(), from[1] + t * (to[1] - from[1]) + noise()];
+      const xy: Xy = [
+        from[0] + t * (to[0] - from[0]) + noise(),
+        from[1] + t * (to[1] - from[1]) + noise(),
+      ];
       const [lon, lat] = at(xy);
       const second = Math.round((alongM + m) / STEP_M);
       const time = new Date(START_MS + second * 1000).toISOString().replace(".000Z", "Z");
@@ -79,7 +82,15 @@ function trackPoints(): TrackPoint[] {
     alongM += lengthM;
   });
   const [lon, lat] = at(HAUL_ROAD.at(-1)!);
-  points.push({ lat, lon, alongM, ele: "4.2", time: new Date(START_MS + Math.round(alongM / STEP_M) * 1000).toISOString().replace(".000Z", "Z") });
+  points.push({
+    lat,
+    lon,
+    alongM,
+    ele: "4.2",
+    time: new Date(START_MS + Math.round(alongM / STEP_M) * 1000)
+      .toISOString()
+      .replace(".000Z", "Z"),
+  });
   return points;
 }
 

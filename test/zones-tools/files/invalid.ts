@@ -78,7 +78,11 @@ const cases: Array<Omit<InvalidCase, "content"> & { edit: Edit | string }> = [
     severity: "error",
     feature: '"village"',
     edit: (file) => {
-      byId(file, "village").geometry.coordinates = [rectangle(PLACES.village, 600, 500).slice(0, 4).concat([at([520, 460])])];
+      byId(file, "village").geometry.coordinates = [
+        rectangle(PLACES.village, 600, 500)
+          .slice(0, 4)
+          .concat([at([520, 460])]),
+      ];
     },
   },
   {
@@ -100,7 +104,8 @@ const cases: Array<Omit<InvalidCase, "content"> & { edit: Edit | string }> = [
     rule: "geometry",
     severity: "error",
     feature: '"school-gate"',
-    edit: (file) => void (byId(file, "school-gate").geometry.coordinates = at(PLACES.school).reverse()),
+    edit: (file) =>
+      void (byId(file, "school-gate").geometry.coordinates = at(PLACES.school).reverse()),
   },
   {
     name: "circle-without-radius",
@@ -143,7 +148,10 @@ const cases: Array<Omit<InvalidCase, "content"> & { edit: Edit | string }> = [
     severity: "error",
     feature: "",
     edit: (file) => {
-      (file as Record<string, unknown>).crs = { type: "name", properties: { name: "urn:ogc:def:crs:EPSG::3857" } };
+      (file as Record<string, unknown>).crs = {
+        type: "name",
+        properties: { name: "urn:ogc:def:crs:EPSG::3857" },
+      };
     },
   },
   {
@@ -164,7 +172,11 @@ const cases: Array<Omit<InvalidCase, "content"> & { edit: Edit | string }> = [
     feature: '"night-link"',
     edit: (file) => {
       // Drawn 300 m off the haul road and stopping 400 m short of the transfer station.
-      byId(file, "night-link").geometry.coordinates = [at([1500, 200]), at([900, -500]), at([650, -1100])];
+      byId(file, "night-link").geometry.coordinates = [
+        at([1500, 200]),
+        at([900, -500]),
+        at([650, -1100]),
+      ];
     },
   },
   {
@@ -211,7 +223,8 @@ const cases: Array<Omit<InvalidCase, "content"> & { edit: Edit | string }> = [
     rule: "night_limit_unused",
     severity: "warning",
     feature: '"village"',
-    edit: (file) => void ((byId(file, "village").properties.night as { limitKmh: number }).limitKmh = 35),
+    edit: (file) =>
+      void ((byId(file, "village").properties.night as { limitKmh: number }).limitKmh = 35),
   },
 ];
 

@@ -84,7 +84,8 @@ function placemark(
   data: Record<string, string> = {},
 ): string {
   const extended = Object.entries(data).map(
-    ([key, value]) => `\t\t\t\t<Data name="${key}">\n\t\t\t\t\t<value>${value}</value>\n\t\t\t\t</Data>`,
+    ([key, value]) =>
+      `\t\t\t\t<Data name="${key}">\n\t\t\t\t\t<value>${value}</value>\n\t\t\t\t</Data>`,
   );
   const [lon, lat] = at(PLACES.village);
   return `		<Placemark>

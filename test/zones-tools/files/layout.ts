@@ -14,13 +14,25 @@ export type Xy = [eastM: number, northM: number];
 /** `[lon, lat]` of a point `eastM`, `northM` from the origin, rounded to 1e-7° (~1 cm). */
 export function at([eastM, northM]: Xy): [number, number] {
   const round = (degrees: number) => Math.round(degrees * 1e7) / 1e7;
-  return [round(ORIGIN.lon + eastM / FRAME.mPerDegLon), round(ORIGIN.lat + northM / FRAME.mPerDegLat)];
+  return [
+    round(ORIGIN.lon + eastM / FRAME.mPerDegLon),
+    round(ORIGIN.lat + northM / FRAME.mPerDegLat),
+  ];
 }
 
 /** A closed rectangle ring around a centre, counter-clockwise as RFC 7946 asks of outer rings. */
-export function rectangle([east, north]: Xy, widthM: number, heightM: number): Array<[number, number]> {
+export function rectangle(
+  [east, north]: Xy,
+  widthM: number,
+  heightM: number,
+): Array<[number, number]> {
   const [w, h] = [widthM / 2, heightM / 2];
-  const corners: Xy[] = [[east - w, north - h], [east + w, north - h], [east + w, north + h], [east - w, north + h]];
+  const corners: Xy[] = [
+    [east - w, north - h],
+    [east + w, north - h],
+    [east + w, north + h],
+    [east - w, north + h],
+  ];
   return [...corners, corners[0]!].map(at);
 }
 
@@ -44,5 +56,12 @@ export const PLACES = {
 };
 
 /** The haul road, pit to quarry, and the night link from its junction to the transfer station. */
-export const HAUL_ROAD: Xy[] = [PLACES.pit, PLACES.pitGate, PLACES.bend, PLACES.junction, PLACES.quarryGate, PLACES.quarry];
+export const HAUL_ROAD: Xy[] = [
+  PLACES.pit,
+  PLACES.pitGate,
+  PLACES.bend,
+  PLACES.junction,
+  PLACES.quarryGate,
+  PLACES.quarry,
+];
 export const NIGHT_LINK: Xy[] = [PLACES.junction, [900, -500], PLACES.transfer];
