@@ -69,6 +69,16 @@ describe("route deviation", () => {
     );
   });
 
+  it("stops holding the truck to a route at the minute its hours end", () => {
+    // The detour leaves the corridor about 46 s after 16:00 local and is judged 30 s later.
+    const onlyRoute1 = detectConfig({ route: { routeIds: ["ROUTE-1"] } });
+    const watch = (hours: { from: string; to: string }) =>
+      new RouteWatch(onlyRoute1.route, onlyRoute1.zones, index({ "ROUTE-1": { activeHours: [hours] } }), "Asia/Shanghai");
+
+    expect(run(watch({ from: "16:00", to: "17:00" }), detour()).map((e) => e.type)).toEqual(["route_deviation", "route_return"]);
+    expect(run(watch({ from: "16:00", to: "16:01" }), detour())).toEqual([]);
+  });
+
   it("keeps an open deviation across a restart and reports the return after it", () => {
     const points = detour();
     const first = new RouteWatch(config.route, config.zones, index(), "Asia/Shanghai");

@@ -61,6 +61,29 @@ describe("outbox", () => {
     await outbox.close();
   });
 
+  it("deletes every record of many acks made at once, counts each once, and reads an empty class as empty", async () => {
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    expect(await outbox.read(2, 0, 10)).toEqual([]);
+    const records = recordMaker(dir.path)(300);
+    await Promise.all(records.map((r) => outbox.accept(r)));
+
+    // As PUBACKs arrive back to back: acks of single records, overlapping, one of them twice.
+    const acks = records.slice(0, 200).map((r) => outbox.ack([r]));
+    acks.push(outbox.ack([records[5]!]), outbox.ack(records.slice(190, 210)));
+    await Promise.all(acks);
+
+    expect(outbox.depth).toBe(90);
+    expect((await outbox.read(2, 0, 500)).map((r) => r.seq)).toEqual(records.slice(210).map((r) => r.seq));
+    await outbox.ack(records.slice(210));
+    expect(outbox.depth).toBe(0);
+    expect(await outbox.read(2, 0, 10)).toEqual([]);
+    await outbox.close();
+
+    const reopened = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
+    expect(reopened.depth).toBe(0);
+    await reopened.close();
+  });
+
   it("loses no accepted record when the process is killed with SIGKILL", async () => {
     const script = join(import.meta.dirname, "kill-writer.ts");
     const child = spawn(process.execPath, ["--import", "tsx", script, dir.path], { stdio: ["ignore", "pipe", "inherit"] });

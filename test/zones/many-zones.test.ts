@@ -8,55 +8,8 @@ import { compileSchedule } from "../../config/zones/schedule.js";
 import { compileShape } from "../../config/zones/shapes.js";
 import { localTime } from "../../config/zones/local-time.js";
 import type { Zone, ZoneHit, ZoneKind } from "../../config/zones/zone.js";
+import { CITY, CITY_TIME_ZONE, ZONE_KINDS, makeCityZones } from "./city-zones.js";
 import { seededRandom as random } from "../../simulator/prng.js";
-
-const TIME_ZONE = "Asia/Shanghai";
-const KINDS: ZoneKind[] = ["loading_site", "disposal_site", "route", "speed_zone", "no_go"];
-// Shanghai's built-up area, about 40 km by 40 km.
-const CITY = { minLon: 121.25, minLat: 31.05, spanLon: 0.42, spanLat: 0.36 };
-
-
-function makeZones(count: number, next: () => number): Zone[] {
-  const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]!;
-  return Array.from({ length: count }, (_, index) => {
-    const lon = CITY.minLon + next() * CITY.spanLon;
-    const lat = CITY.minLat + next() * CITY.spanLat;
-    const base = {
-      id: `z${index}`,
-      name: `Zone ${index}`,
-      kind: pick(KINDS),
-      ...(next() < 0.5 ? { speedLimitKmh: 20 + Math.floor(next() * 40) } : {}),
-      ...(next() < 0.2 ? { activeHours: [{ from: "20:00", to: "06:00" }] } : {}),
-    };
-    const shape = next();
-    if (shape < 0.4) {
-      const half = 0.0005 + next() * 0.003;
-      const ring = [
-        [lon - half, lat - half],
-        [lon + half, lat - half],
-        [lon, lat + half],
-        [lon - half, lat - half],
-      ];
-      return { ...base, geometry: { type: "Polygon", coordinates: [ring] } };
-    }
-    if (shape < 0.7) {
-      return {
-        ...base,
-        geometry: { type: "Point", coordinates: [lon, lat] },
-        radiusM: 20 + next() * 400,
-      };
-    }
-    const line = [[lon, lat]];
-    for (let i = 0; i < 3; i++)
-      line.push([line[i]![0]! + (next() - 0.5) * 0.01, line[i]![1]! + (next() - 0.5) * 0.01]);
-    return {
-      ...base,
-      geometry: { type: "LineString", coordinates: line },
-      segmentWidthsM: [10 + next() * 50, 10 + next() * 50, 10 + next() * 50],
-      segmentLimitsKmh: [null, 30, null],
-    };
-  });
-}
 
 /** The same questions answered by placing the point against every zone. */
 function scanAll(zones: Zone[]) {
@@ -67,7 +20,7 @@ function scanAll(zones: Zone[]) {
   }));
 
   return (lon: number, lat: number, atMs: number, marginM: number, kind: ZoneKind) => {
-    const local = localTime(atMs, TIME_ZONE);
+    const local = localTime(atMs, CITY_TIME_ZONE);
     const placed = compiled
       .filter((entry) => entry.schedule.isActive(local))
       .map((entry) => ({ ...entry, placement: entry.shape.place(lon, lat) }));
@@ -91,8 +44,8 @@ function scanAll(zones: Zone[]) {
 
 describe("10,000 zones over a city", () => {
   const next = random(20_240_501);
-  const zones = makeZones(10_000, next);
-  const index = buildZoneIndex(zones, { timeZone: TIME_ZONE });
+  const zones = makeCityZones(10_000, next);
+  const index = buildZoneIndex(zones, { timeZone: CITY_TIME_ZONE });
   const scan = scanAll(zones);
 
   it("answers every question as a scan of all zones does", () => {
@@ -102,7 +55,7 @@ describe("10,000 zones over a city", () => {
       const lat = CITY.minLat + next() * CITY.spanLat;
       const atMs = Date.parse("2024-05-01T00:00:00+08:00") + Math.floor(next() * 86_400_000);
       const marginM = next() < 0.5 ? 0 : next() * 150;
-      const kind = KINDS[Math.floor(next() * KINDS.length)]!;
+      const kind = ZONE_KINDS[Math.floor(next() * ZONE_KINDS.length)]!;
       const expected = scan(lon, lat, atMs, marginM, kind);
       const where = `query ${query} at ${lon},${lat}`;
 

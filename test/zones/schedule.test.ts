@@ -129,6 +129,16 @@ describe("activity", () => {
     expect(active(shanghai("2024-05-02T12:00:00"))).toBe(false);
   });
 
+  it("answers each instant by its own minute when asked back and forth across an edge", () => {
+    // The index keeps the local time of the last minute it was asked about: it must not leak.
+    expect(active(shanghai("2024-05-01T19:59:59.999"))).toBe(false);
+    expect(active(shanghai("2024-05-01T20:00:00.000"))).toBe(true);
+    expect(active(shanghai("2024-05-01T19:59:59.999"))).toBe(false);
+    expect(active(shanghai("2024-05-01T20:00:59.999"))).toBe(true);
+    expect(active(shanghai("2024-05-02T06:59:59.999"))).toBe(true);
+    expect(active(shanghai("2024-05-02T07:00:00.000"))).toBe(false);
+  });
+
   it("is active in any of several windows", () => {
     const shifts = buildZoneIndex(
       [
