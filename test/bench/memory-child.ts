@@ -5,6 +5,7 @@
  * pipeline into the outbox, then lets an uplink to the live broker (argv[4]) drain for a few
  * seconds. Prints its peak RSS in bytes as JSON.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Outbox } from "../../agent/outbox.js";
 import { StorageBudget } from "../../agent/storage-budget.js";
@@ -18,10 +19,26 @@ import { truckStream } from "./workload.js";
 const [dataDir, downUrl, liveUrl, truckId, epochsArg, drainSArg] = process.argv.slice(2) as [string, string, string, string, string, string];
 const config = benchConfig(truckId, { dataDir });
 let peak = process.memoryUsage.rss();
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+/** Peaks of the kernel's split of RSS: the process's own memory, and mapped files (LevelDB maps its tables). */
+const split = { anonKb: 0, fileKb: 0 };
+const sample = () => {
+  peak = Math.max(peak, process.memoryUsage.rss());
+  const status = readFileSync("/proc/self/status", "utf8");
+  split.anonKb = Math.max(split.anonKb, Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0));
+  split.fileKb = Math.max(split.fileKb, Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0));
+};
+const sampler = setInterval(sample, 50);
+/** Peak RSS at the end of each phase, MB, to tell which one grows. */
+const phases: Record<string, number> = {};
+const phase = (name: string) => {
+  sample();
+  phases[name] = Math.round(peak / 2 ** 20);
+  phases[`${name}Anon`] = Math.round(split.anonKb / 1024);
+};
 
 const outbox = await Outbox.open(join(dataDir, "outbox"), { syncIntervalMs: config.outbox.syncIntervalMs });
 const depthAtOpen = outbox.depth;
+phase("open");
 const uplinkOptions = { ...config.mqtt, truckId, backfill: config.backfill, reconnectMinMs: 200, reconnectMaxMs: 1000 };
 const offline = new Uplink(outbox, { ...uplinkOptions, url: downUrl });
 offline.start();
@@ -38,11 +55,13 @@ agent.close();
 await outbox.flush();
 await Promise.all(pending);
 await offline.stop(100);
+phase("ingest");
 
 const online = new Uplink(outbox, { ...uplinkOptions, url: liveUrl });
 online.start();
 await new Promise((resolve) => setTimeout(resolve, Number(drainSArg) * 1000));
 const drained = online.stats().acknowledged;
+phase("drain");
 await online.stop();
 budget.stop();
 await outbox.close();
@@ -50,4 +69,11 @@ clearInterval(sampler);
 
 peak = Math.max(peak, process.memoryUsage.rss());
 const maxRss = process.resourceUsage().maxRSS * 1024;
-process.stdout.write(`${JSON.stringify({ peakRss: Math.max(peak, maxRss), depthAtOpen, drained })}\n`);
+process.stdout.write(`${JSON.stringify({
+  peakRss: Math.max(peak, maxRss),
+  phasesMb: phases,
+  peakAnonMb: Math.round(split.anonKb / 1024),
+  peakFileMb: Math.round(split.fileKb / 1024),
+  depthAtOpen,
+  drained,
+})}\n`);
