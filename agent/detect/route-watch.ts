@@ -39,10 +39,11 @@ export class RouteWatch {
   private maxFromRouteM = 0;
   private returnSinceMs: number | null = null;
   private last: TrackPoint | null = null;
-  /** Each route's validity dates and hours, judged as the zone index judges them. */
-  private readonly schedules = new Map<string, Schedule>();
-  /** The truck's routes, whatever the hour: fixed by the config and the zone file. */
-  private readonly candidates: Zone[];
+  /**
+   * The truck's routes, whatever the hour (fixed by the config and the zone file), each with its
+   * validity dates and hours, judged as the zone index judges them.
+   */
+  private readonly candidates: Array<{ zone: Zone; schedule: Schedule }>;
   /** The routes assigned in one UTC minute (hours and dates have minute resolution). */
   private assigned: AssignedRoutes | null = null;
 
@@ -55,7 +56,9 @@ export class RouteWatch {
     // Chosen once, not per fix: with thousands of zones a scan per fix cost more than all the
     // other detectors together (benchmark row 3).
     const ids = config.routeIds;
-    this.candidates = zones.zones.filter((zone) => zone.kind === "route" && (ids.length === 0 || ids.includes(zone.id)));
+    this.candidates = zones.zones
+      .filter((zone) => zone.kind === "route" && (ids.length === 0 || ids.includes(zone.id)))
+      .map((zone) => ({ zone, schedule: compileSchedule(zone) }));
   }
 
   /** When the open deviation began, for a trip's time off route; null when on route. */
@@ -167,15 +170,9 @@ export class RouteWatch {
     if (this.assigned?.minute === minute) return this.assigned;
 
     const local = localTime(atMs, this.timeZone);
-    const list = this.candidates.filter((zone) => this.schedule(zone).isActive(local));
+    const list = this.candidates.filter((route) => route.schedule.isActive(local)).map((route) => route.zone);
     this.assigned = { minute, list, ids: new Set(list.map((route) => route.id)) };
     return this.assigned;
-  }
-
-  private schedule(zone: Zone): Schedule {
-    let schedule = this.schedules.get(zone.id);
-    if (schedule === undefined) this.schedules.set(zone.id, (schedule = compileSchedule(zone)));
-    return schedule;
   }
 
   private permitted(point: TrackPoint, routes: AssignedRoutes, marginM: number): boolean {

@@ -60,6 +60,7 @@ async function main(): Promise<number> {
   const scratchRoot = mkdtempSync(join(tmpdir(), "muck-bench-"));
   const broker = await startMosquitto();
   const results: RowResult[] = [];
+  const loadAverageAtStart = loadavg();
   const started = performance.now();
   try {
     for (const row of selected) {
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
     node: process.version,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
+    loadAverageAtStart,
     loadAverageAtEnd: loadavg(),
     durationS: (performance.now() - started) / 1000,
     rows: results,
