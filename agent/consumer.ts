@@ -68,24 +68,18 @@ export class ReferenceConsumer {
   }
 
   private unpack(message: ReceivedMessage): AgentRecord[] {
-    try {
-      if (message.topic.endsWith("/batch")) return decodeBatch(message.payload);
-      if (message.topic.endsWith("/status")) {
-        this.skipped++;
-        return [];
-      }
-      const record = JSON.parse(message.payload.toString("utf8")) as AgentRecord;
-      return isRecord(record) ? [record] : (this.skipped++, []);
-    } catch {
-      this.skipped++;
-      return [];
-    }
+    const records = unpackMessage(message);
+    if (records === null) this.skipped++;
+    return records ?? [];
   }
 
   private keep(record: AgentRecord): boolean {
     let records = this.trucks.get(record.truckId);
     if (records === undefined) this.trucks.set(record.truckId, (records = new Map()));
-    if (records.has(record.seq)) {
+    const kept = records.get(record.seq);
+    if (kept !== undefined) {
+      // A batch signs only its last record: keep a signature a later copy brings.
+      if (kept.sig === undefined && record.sig !== undefined && kept.prev === record.prev) kept.sig = record.sig;
       this.duplicates.set(record.truckId, (this.duplicates.get(record.truckId) ?? 0) + 1);
       return false;
     }
@@ -94,7 +88,22 @@ export class ReferenceConsumer {
   }
 }
 
-function isRecord(value: unknown): value is AgentRecord {
+/**
+ * The records one message carries, in the order they were sent: a batch's records (its signature
+ * on the last one), or the single record; null for what is not records (the retained status, garbage).
+ */
+export function unpackMessage(message: ReceivedMessage): AgentRecord[] | null {
+  try {
+    if (message.topic.endsWith("/batch")) return decodeBatch(message.payload);
+    if (message.topic.endsWith("/status")) return null;
+    const record = JSON.parse(message.payload.toString("utf8")) as AgentRecord;
+    return isRecord(record) ? [record] : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isRecord(value: unknown): value is AgentRecord {
   const r = value as Partial<AgentRecord>;
   return typeof r === "object" && r !== null && typeof r.truckId === "string" && Number.isSafeInteger(r.seq) && typeof r.kind === "string";
 }

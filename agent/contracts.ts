@@ -135,4 +135,14 @@ export interface AgentRecord {
   /** Present (true) when the gateway clock was not confirmed by GPS: `receivedAt` may be anything. */
   timeUncertain?: true;
   body: Record<string, unknown>;
+  /**
+   * Hash of the record before it in the truck's chain (base64url, 32 bytes), set when the outbox
+   * accepts the record; null for a chain's first record (agent/trail/chain.ts).
+   */
+  prev?: string | null;
+  /**
+   * Ed25519 signature (base64url) over this record's chain hash, added when it is published: on
+   * every single message, on the last record of a batch. Never stored in the outbox.
+   */
+  sig?: string;
 }

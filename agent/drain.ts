@@ -6,9 +6,15 @@
  * Order: events before trips before positions before weights, and within a class by sequence.
  * A new event goes out before the rest of a position backlog, because every call starts again at
  * class 0. Events are never batched: an alarm must reach the platform on its own, at once.
+ *
+ * Signing happens here, at publish time, not in the store: a single record goes out with `sig`
+ * over its own chain hash, a batch with one signature over its last record's (agent/batch.ts).
+ * A resend is signed again; Ed25519 signatures are deterministic, so it carries the same bytes.
  */
 import type { AgentRecord } from "./contracts.js";
-import { BATCH_CONTENT_ENCODING, BATCH_CONTENT_TYPE, packBatch, type BatchLimits } from "./batch.js";
+import { BATCH_CONTENT_TYPE, packBatch, type BatchLimits } from "./batch.js";
+import { recordHash } from "./trail/chain.js";
+import type { Signer } from "./trail/identity.js";
 import { PRIORITY_CLASSES, type Outbox, type PriorityClass } from "./outbox.js";
 
 export interface BackfillOptions extends BatchLimits {
@@ -22,7 +28,7 @@ export interface OutgoingMessage {
   kind: string;
   payload: string | Buffer;
   /** MQTT 5 properties for batches. */
-  properties?: { contentType: string; userProperties: Record<string, string> };
+  properties?: { contentType: string };
 }
 
 const READ_AHEAD = 256;
@@ -36,6 +42,7 @@ export class Drain {
   constructor(
     private readonly outbox: Outbox,
     private readonly backfill: BackfillOptions,
+    private readonly signer: Signer | null = null,
   ) {}
 
   /** Read everything not yet acknowledged again, from the start of every class. */
@@ -65,20 +72,17 @@ export class Drain {
 
     const batching = cls !== 0 && this.backfill.minBacklog > 0 && this.outbox.depthOf(cls) >= this.backfill.minBacklog;
     const candidates = batching ? leadingNotInFlight(queue, this.backfill.maxRecords, inFlight) : [queue[0]!];
-    if (candidates.length === 1) {
-      const record = this.advance(cls, 1)[0]!;
-      return { records: [record], kind: record.kind, payload: JSON.stringify(record) };
-    }
+    if (candidates.length === 1) return this.single(this.advance(cls, 1)[0]!);
 
-    const { count, payload } = packBatch(candidates, this.backfill);
+    const { count, payload } = packBatch(candidates, this.backfill, this.signer);
     const records = this.advance(cls, count);
-    if (count === 1) return { records, kind: records[0]!.kind, payload: JSON.stringify(records[0]) };
-    return {
-      records,
-      kind: "batch",
-      payload,
-      properties: { contentType: BATCH_CONTENT_TYPE, userProperties: { "content-encoding": BATCH_CONTENT_ENCODING } },
-    };
+    if (count === 1) return this.single(records[0]!);
+    return { records, kind: "batch", payload, properties: { contentType: BATCH_CONTENT_TYPE } };
+  }
+
+  private single(record: AgentRecord): OutgoingMessage {
+    const sig = this.signer?.sign(recordHash(record));
+    return { records: [record], kind: record.kind, payload: JSON.stringify(sig === undefined ? record : { ...record, sig }) };
   }
 
   private async fill(cls: PriorityClass): Promise<AgentRecord[] | "restarted"> {

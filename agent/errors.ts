@@ -26,7 +26,13 @@ export type ErrorCode =
   | "KEY_UNUSABLE"
   | "PUSH_FAILED"
   | "SCENARIO_NOT_FOUND"
-  | "SCENARIO_INVALID";
+  | "SCENARIO_INVALID"
+  | "IDENTITY_EXISTS"
+  | "IDENTITY_NOT_FOUND"
+  | "IDENTITY_KEY_UNSAFE"
+  | "IDENTITY_KEY_INVALID"
+  | "KEYS_INVALID"
+  | "RECORDS_INVALID";
 
 export class MuckError extends Error {
   readonly code: ErrorCode;

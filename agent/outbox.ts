@@ -19,9 +19,12 @@ import type { AgentRecord, RecordKind } from "./contracts.js";
 import { logger } from "./log.js";
 import { openStore, quarantine, salvage, type OutboxDb, type QuarantinedStore } from "./store-open.js";
 import { droppedAtOpen, tornLogTail } from "./wal-check.js";
+import { ChainLinker, recordDigest, type ChainHead } from "./trail/chain.js";
 
 const RECORD_PREFIX = "r!";
 const RECORD_END = "r~";
+/** The head of the trail's hash chain, written in the same synced batch as the records it follows. */
+const CHAIN_HEAD_KEY = "t!head";
 const SEQ_DIGITS = 16;
 
 /** Drain priority classes, most urgent first. */
@@ -86,6 +89,8 @@ export interface ThinPass {
   toSeq: number;
   removed: number;
   keptEvery: number;
+  /** Each removed record's sequence and chain digest, so a verifier can bridge the gap. */
+  removedDigests: Array<{ seq: number; digest: Buffer }>;
 }
 
 export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [] }> {
@@ -105,6 +110,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private highestSeq = 0;
   private unreadable = 0;
   private closed = false;
+  private readonly chain = new ChainLinker(null);
   private readonly log = logger("outbox");
 
   private constructor(
@@ -123,6 +129,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
 
     try {
       await outbox.loadCounters();
+      await outbox.loadChainHead();
     } catch (error) {
       // A damaged table file opens fine and fails on the first read of its blocks: the full key
       // scan at open reads them all, so the damage is found here, before the truck relies on it.
@@ -133,6 +140,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
       outbox = new Outbox(db, options, folder);
       await outbox.loadCounters();
     }
+    if (quarantined !== null) outbox.log.warn({ folder }, "fresh outbox: the trail's hash chain starts again (outbox_lost accounts for the break)");
 
     const dropped = quarantined === null ? droppedAtOpen(folder) : null;
     if (quarantined !== null) outbox.recovery = outbox.bringBack(quarantined);
@@ -293,7 +301,14 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     const range = classRange(cls);
     await this.db.compactRange(range.gt, recordKey(cls, oldest.at(-1)!.seq + 1));
 
-    return { kind: oldest[0]!.kind, fromSeq: oldest[0]!.seq, toSeq: oldest.at(-1)!.seq, removed: doomed.length, keptEvery: keepEvery };
+    return {
+      kind: oldest[0]!.kind,
+      fromSeq: oldest[0]!.seq,
+      toSeq: oldest.at(-1)!.seq,
+      removed: doomed.length,
+      keptEvery: keepEvery,
+      removedDigests: doomed.map((r) => ({ seq: r.seq, digest: recordDigest(r) })),
+    };
   }
 
   /**
@@ -331,12 +346,27 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     return this.committing;
   }
 
+  /** The chain head of the last accepted record; null before the first. */
+  get chainHead(): ChainHead | null {
+    return this.chain.current;
+  }
+
+  /**
+   * Links the batch's records into the trail's chain and writes them with the new chain head in
+   * one synced batch: after a crash the head on disk is exactly the last accepted record's, so the
+   * next start continues the chain with no fork and no hole. A failed write leaves the head where
+   * it was; those records were never accepted and never part of the chain.
+   */
   private async writeBatch(batch: Waiting[]): Promise<void> {
     if (batch.length === 0) return;
 
+    let head = this.chain.current;
+    for (const w of batch) head = this.chain.link(w.record, head);
     const ops = batch.map((w) => ({ type: "put" as const, key: recordKey(priorityOf(w.record), w.record.seq), value: JSON.stringify(w.record) }));
+    ops.push({ type: "put", key: CHAIN_HEAD_KEY, value: JSON.stringify(head) });
     try {
       await this.db.batch(ops, { sync: true });
+      this.chain.adopt(head!);
     } catch (error) {
       this.log.error({ err: error, records: batch.length }, "outbox write failed; records not accepted");
       for (const w of batch) w.reject(error as Error);
@@ -386,6 +416,11 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     }
     recovery.recovered += batch.length;
     return [];
+  }
+
+  private async loadChainHead(): Promise<void> {
+    const stored = await this.db.get(CHAIN_HEAD_KEY);
+    if (stored !== undefined) this.chain.adopt(JSON.parse(stored) as ChainHead);
   }
 
   private async loadCounters(): Promise<void> {

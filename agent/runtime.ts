@@ -29,6 +29,8 @@ import { ScaleInput } from "./scale-input.js";
 import { InputsReader } from "../drivers/inputs/inputs-reader.js";
 import { droppedSentences, type HealthSnapshot } from "./health.js";
 import { HealthReporter } from "./health-reporter.js";
+import { thinnedEvents } from "./trail/thinned-digests.js";
+import { loadPrivateKey, trailSigner, type Signer } from "./trail/identity.js";
 
 const COMPACT_EVERY_ACKS = 50_000;
 
@@ -129,6 +131,8 @@ export class Agent {
 
   async start(): Promise<void> {
     const c = this.config;
+    // Before the store opens: a key others can read stops the start with its path named.
+    const signer = this.loadSigner();
     this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
     const floor = Math.max(this.outbox.maxSeq + 1, readNextSeqHint(c.dataDir) ?? 1);
     const sequence = (this.sequence = SequenceStore.open(c.dataDir, floor));
@@ -138,7 +142,7 @@ export class Agent {
     void this.outbox.recovery.then((recovery) => this.reportRecovery(recovery, headHint, sequence.peek() - 1));
     this.pipeline.detect(this.detectSetup());
 
-    const uplinkOptions = { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, status: () => this.liveStatus(), control: this.control };
+    const uplinkOptions = { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, signer, status: () => this.liveStatus(), control: this.control };
     this.uplink = new Uplink(this.outbox, uplinkOptions);
     this.uplink.start();
     this.uplink.on("acked", (records) => this.compactNowAndThen(records.length));
@@ -239,6 +243,15 @@ export class Agent {
     };
   }
 
+  private loadSigner(): Signer | null {
+    const keyFile = this.config.identity.keyFile;
+    if (keyFile === undefined) {
+      this.log.warn({}, "identity.keyFile is not set: records are chained but not signed, so a platform cannot verify them");
+      return null;
+    }
+    return trailSigner(loadPrivateKey(keyFile));
+  }
+
   private startGps(): void {
     const g = this.config.gps;
     this.gpsSource = this.gpsInput ?? new SerialSource({
@@ -334,14 +347,13 @@ export class Agent {
     writeHeadHint(this.config.dataDir, oldest?.seq ?? nextSeq, nextSeq);
   }
 
-  /** Thinning is never silent: the consumer gets the range and count as an accounted gap. */
+  /**
+   * Thinning is never silent: the consumer gets the range and count as an accounted gap, and the
+   * digest of every removed record, so the trail's chain can be followed across the hole. A big
+   * pass is announced in several events of at most DIGESTS_PER_EVENT records each.
+   */
   private reportThinned(pass: ThinPass): void {
-    this.pipeline?.event({
-      type: "thinned",
-      severity: "warning",
-      startedAt: new Date().toISOString(),
-      details: { kind: pass.kind, seqRanges: [[pass.fromSeq, pass.toSeq]], removed: pass.removed, keptEvery: pass.keptEvery },
-    });
+    for (const event of thinnedEvents(pass, new Date().toISOString())) this.pipeline?.event(event);
   }
 
   /** Every 50,000 acknowledged records, compact their tombstones away (see Outbox.compactAcknowledged). */

@@ -23,6 +23,7 @@ import type { AgentRecord } from "./contracts.js";
 import { logger } from "./log.js";
 import { DailyBytes } from "./daily-bytes.js";
 import { Drain, type BackfillOptions, type OutgoingMessage } from "./drain.js";
+import type { Signer } from "./trail/identity.js";
 import type { Outbox } from "./outbox.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
 import { loadUplinkSecrets, urlForLog, type SecretSources, type UplinkSecrets } from "./uplink-secrets.js";
@@ -45,6 +46,8 @@ export interface UplinkOptions extends SecretSources {
   pubackTimeoutS: number;
   /** Batched backfill while a backlog drains; absent: every record alone. */
   backfill?: BackfillOptions;
+  /** Signs what is published (agent/trail/identity.ts); absent: records go unsigned. */
+  signer?: Signer | null;
   /** How often the retained live status is refreshed while connected, s. */
   statusIntervalS?: number;
   /** Bytes a day (UTC) after which positions and weights wait for the next day; events never do. */
@@ -133,7 +136,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
     private readonly options: UplinkOptions,
   ) {
     super();
-    this.drain = new Drain(outbox, options.backfill ?? NO_BATCHING);
+    this.drain = new Drain(outbox, options.backfill ?? NO_BATCHING, options.signer ?? null);
     this.bytes = new DailyBytes(options.dailyCapBytes);
     this.urlForLog = urlForLog(options.url);
     // Read now, so a missing or exposed key stops the agent at start with its path named.

@@ -441,6 +441,15 @@ const BackfillSchema = z
   })
   .strict();
 
+const IdentitySchema = z
+  .object({
+    keyFile: optional(
+      z.string().min(1),
+      "The truck's Ed25519 private key (PEM, from muck-agent identity init), readable by the agent's user only; relative paths resolve against the working directory. Unset: records are chained but not signed.",
+    ),
+  })
+  .strict();
+
 const ZonesSchema = z
   .object({
     file: optional(
@@ -615,6 +624,7 @@ export const AgentConfigSchema = z
     detect: DetectSchema.prefault({}),
     outbox: OutboxSchema.prefault({}),
     backfill: BackfillSchema.prefault({}),
+    identity: IdentitySchema.prefault({}),
     zones: ZonesSchema.prefault({}),
     inputs: InputsSchema.prefault({}),
     status: StatusSchema.prefault({}),

@@ -7,6 +7,8 @@ import { Command, CommanderError } from "commander";
 import { MuckError } from "../errors.js";
 import { configCommand } from "./config-command.js";
 import { installCommand, uninstallCommand } from "./install-command.js";
+import { identityCommand } from "./identity-command.js";
+import { verifyCommand } from "./verify-command.js";
 import { consumeCommand } from "./consume-command.js";
 import { recordCommand } from "./record-command.js";
 import { replayCommand } from "./replay-command.js";
@@ -33,7 +35,9 @@ export function buildProgram(): Command {
     .addCommand(statusCommand())
     .addCommand(zonesCommand())
     .addCommand(installCommand())
-    .addCommand(uninstallCommand());
+    .addCommand(uninstallCommand())
+    .addCommand(identityCommand())
+    .addCommand(verifyCommand());
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -81,6 +81,7 @@ describe("the shipped example files", () => {
       detect: DetectSchema.parse({}),
       outbox: { syncIntervalMs: 200, maxBytes: 512 * 1024 * 1024 },
       backfill: { minBacklog: 20, maxRecords: 200, maxBytes: 4800 },
+      identity: {},
       zones: { timeZone: "Asia/Shanghai" },
       inputs: {},
       status: { fileIntervalS: 5 },

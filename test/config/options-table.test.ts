@@ -67,6 +67,7 @@ describe("option documentation", () => {
       ["detect.vehicle.plate", false],
       ["detect.vehicle.permitId", false],
       ["detect.load.maxWeightKg", false],
+      ["identity.keyFile", false],
       ["zones.file", false],
       ...["bodyLift", "cover", "ignition"].flatMap((name) => [
         [`inputs.${name}`, false],

@@ -46,7 +46,9 @@ export interface RigOptions {
   /** Node options for the agent process, e.g. a heap cap. */
   nodeArgs?: string[];
   /** Config sections merged over the rig's defaults. */
-  agent?: { mqtt?: Section; outbox?: Section; backfill?: Section; cadence?: Section };
+  agent?: { mqtt?: Section; outbox?: Section; backfill?: Section; cadence?: Section; identity?: Section };
+  /** Keep every record message the subscriber receives (FaultSubscriber.saved). */
+  saveMessages?: boolean;
 }
 
 export interface AgentRun {
@@ -86,7 +88,7 @@ export class FaultRig {
     readonly feed: FaultFeed,
   ) {
     this.ledger = new Ledger(options.truckId ?? "TRK-FAULT");
-    this.subscriber = new FaultSubscriber(this.ledger, { reference: options.reference ?? true });
+    this.subscriber = new FaultSubscriber(this.ledger, { reference: options.reference ?? true, save: options.saveMessages ?? false });
   }
 
   /** Devices, feed and subscriber (subscribed before the agent can publish anything). */
@@ -347,6 +349,7 @@ export class FaultRig {
       cadence: { minDistanceM: 0.5, minPeriodS: 0.1, heartbeatS: 5, ...o.agent?.cadence },
       outbox: { syncIntervalMs: 50, ...o.agent?.outbox },
       ...(o.agent?.backfill === undefined ? {} : { backfill: o.agent.backfill }),
+      ...(o.agent?.identity === undefined ? {} : { identity: o.agent.identity }),
     };
     writeFileSync(this.configFile, `${JSON.stringify(config, null, 2)}\n`);
   }

@@ -20,6 +20,8 @@ export interface LiveStatus {
 
 export class FaultSubscriber {
   readonly reference: ReferenceConsumer | null;
+  /** Every record message as received, in order (as `consume --save` writes them), when asked for. */
+  readonly saved: Array<{ topic: string; payload: string }> | null;
   /** SUBACKs received: one per (re)connect. */
   subscriptions = 0;
   messages = 0;
@@ -33,9 +35,10 @@ export class FaultSubscriber {
 
   constructor(
     private readonly ledger: Ledger,
-    options: { reference: boolean },
+    options: { reference: boolean; save?: boolean },
   ) {
     this.reference = options.reference ? new ReferenceConsumer() : null;
+    this.saved = options.save === true ? [] : null;
   }
 
   async start(url: string, clientId = "muck-fault-consumer"): Promise<void> {
@@ -88,7 +91,9 @@ export class FaultSubscriber {
     this.reference?.receive({ topic, payload });
     const batch = topic.endsWith("/batch");
     const records: AgentRecord[] = batch ? decodeBatch(payload) : [JSON.parse(payload.toString("utf8")) as AgentRecord];
-    for (const record of records) this.ledger.deliver(record);
+    this.saved?.push({ topic, payload: payload.toString("base64") });
+    // The signature is added at publish; what the agent accepted is the record without it.
+    for (const { sig: _sig, ...record } of records) this.ledger.deliver(record);
     this.recordMessages++;
     this.lastRecordAtMs = performance.now();
   }
