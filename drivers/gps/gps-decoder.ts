@@ -8,7 +8,7 @@ import { EpochAssembler } from "./epoch.js";
 import { antennaReportOf, type AntennaReport } from "./antenna.js";
 import { emptyFaultCounts, type GpsFaultCounts } from "./faults.js";
 import { USED_TYPES, type UsedType } from "./observation.js";
-import { readSentence } from "./sentence.js";
+import { checkSentence, withFields } from "./sentence.js";
 import { logger } from "../../agent/log.js";
 
 export interface GpsStats {
@@ -71,7 +71,7 @@ export class GpsDecoder {
     const antenna = antennaReportOf(line);
     if (antenna !== null) this.onAntenna(antenna);
 
-    const sentence = readSentence(line, this.faults);
+    const sentence = checkSentence(line, this.faults);
     if (sentence === null) return;
     this.counts.sentences++;
 
@@ -82,7 +82,7 @@ export class GpsDecoder {
     }
 
     try {
-      this.emit(this.assembler.add(decodeSentence(sentence, sentence.type as UsedType)));
+      this.emit(this.assembler.add(decodeSentence(withFields(sentence), sentence.type as UsedType)));
     } catch (error) {
       if (!(error instanceof MalformedSentence)) throw error;
       this.faults.malformed++;
