@@ -30,7 +30,8 @@ export class HealthReporter {
       await metrics.start();
       this.metrics = metrics;
     } catch (error) {
-      this.log.error({ err: (error as Error).message, host, port }, "metrics endpoint not started; the agent runs on without it");
+      const err = (error as Error).message;
+      this.log.error({ err, host, port }, "metrics endpoint not started; the agent runs on without it");
     }
   }
 

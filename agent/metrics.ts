@@ -58,10 +58,15 @@ export class MetricsServer {
   }
 }
 
+type Read = (snapshot: HealthSnapshot, set: (value: number, labels?: Record<string, string>) => void) => void;
+
 function defineMetrics(registry: Registry, snapshot: () => HealthSnapshot): void {
-  const gauge = (name: string, help: string, read: (s: HealthSnapshot, set: (v: number, labels?: Record<string, string>) => void) => void, labelNames: string[] = []) =>
+  const gauge = (name: string, help: string, read: Read, labelNames: string[] = []) =>
     new Gauge({
-      name, help, labelNames, registers: [registry],
+      name,
+      help,
+      labelNames,
+      registers: [registry],
       collect() {
         this.reset();
         read(snapshot(), (value, labels) => (labels === undefined ? this.set(value) : this.set(labels, value)));
@@ -70,7 +75,9 @@ function defineMetrics(registry: Registry, snapshot: () => HealthSnapshot): void
   // A counter whose value the agent keeps: set on scrape to the agent's own running total.
   const counter = (name: string, help: string, read: (s: HealthSnapshot) => number) =>
     new Counter({
-      name, help, registers: [registry],
+      name,
+      help,
+      registers: [registry],
       collect() {
         this.reset();
         this.inc(read(snapshot()));

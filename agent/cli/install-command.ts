@@ -15,7 +15,8 @@ export function installCommand(): Command {
     .option("--app-dir <path>", "the unpacked bundle as seen on the target (default: where this runs from)")
     .addHelpText("after", "\nKeeps an existing config and the outbox; run it again after unpacking a new bundle to upgrade.")
     .action((opts: { root: string; user: string; node: string; appDir?: string }) => {
-      const report = install({ root: opts.root, user: opts.user, serialGroup: SERIAL_GROUP, node: opts.node, appDir: opts.appDir });
+      const { root, user, node, appDir } = opts;
+      const report = install({ root, user, serialGroup: SERIAL_GROUP, node, appDir });
       process.stdout.write(report.actions.map((line) => `${line}\n`).join(""));
     });
 }

@@ -64,7 +64,8 @@ function readLocations(configFile: string): { dataDir: string; intervalS: number
     config = JSON.parse(readFileSync(configFile, "utf8").replace(/^\uFEFF/, "")) as typeof config;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MuckError(code === "ENOENT" ? "CONFIG_NOT_FOUND" : "CONFIG_NOT_JSON", `${configFile}: ${(error as Error).message}`);
+    const errorCode = code === "ENOENT" ? "CONFIG_NOT_FOUND" : "CONFIG_NOT_JSON";
+    throw new MuckError(errorCode, `${configFile}: ${(error as Error).message}`);
   }
   const dataDir = typeof config.dataDir === "string" ? config.dataDir : DEFAULT_DATA_DIR;
   const intervalS = typeof config.status?.fileIntervalS === "number" ? config.status.fileIntervalS : 5;
@@ -79,7 +80,8 @@ export async function statusOf(dataDir: string, intervalS: number, nowMs = Date.
   if (queue === "locked") {
     // The store is held but the status file is stale or missing: an agent that cannot write it.
     if (snapshot !== null) return fromSnapshot(snapshot, "running", nowMs);
-    throw new MuckError("STATUS_UNAVAILABLE", `${dataDir}: the outbox is in use but no status file was written (${join(dataDir, "status.json")})`);
+    const file = join(dataDir, "status.json");
+    throw new MuckError("STATUS_UNAVAILABLE", `${dataDir}: the outbox is in use but no status file was written (${file})`);
   }
 
   const report = fromSnapshot(snapshot, "stopped", nowMs);
@@ -135,7 +137,8 @@ interface QueueFigures {
 }
 
 async function readOutbox(folder: string): Promise<QueueFigures | "locked"> {
-  if (!existsSync(folder)) return { depth: 0, byClass: { events: 0, trips: 0, positions: 0, weights: 0 }, oldestAt: null };
+  const empty = { events: 0, trips: 0, positions: 0, weights: 0 };
+  if (!existsSync(folder)) return { depth: 0, byClass: empty, oldestAt: null };
   actAsOwnerOf(folder);
 
   let outbox: Outbox;
@@ -147,7 +150,12 @@ async function readOutbox(folder: string): Promise<QueueFigures | "locked"> {
   }
   try {
     const oldest = await outbox.oldest();
-    const byClass = { events: outbox.depthOf(0), trips: outbox.depthOf(1), positions: outbox.depthOf(2), weights: outbox.depthOf(3) };
+    const byClass = {
+      events: outbox.depthOf(0),
+      trips: outbox.depthOf(1),
+      positions: outbox.depthOf(2),
+      weights: outbox.depthOf(3),
+    };
     return { depth: outbox.depth, byClass, oldestAt: oldest?.receivedAt ?? null };
   } finally {
     await outbox.close();
@@ -168,23 +176,30 @@ function actAsOwnerOf(folder: string): void {
 
 export function formatReport(r: StatusReport): string {
   const age = (s: number | null) => (s === null ? "none" : `${s} s`);
+  const pairs = (record: Record<string, number | string>) => Object.entries(record).map(([k, v]) => `${k} ${v}`).join(", ");
+  const sum = (record: Record<string, number>) => Object.values(record).reduce((total, n) => total + n, 0);
+
+  const truck = `muck-agent ${r.truckId ?? "?"}`;
   const head = r.state === "running"
-    ? `muck-agent ${r.truckId ?? "?"}: running (pid ${r.pid})`
-    : `muck-agent ${r.truckId ?? "?"}: not running; queue read from the outbox, counters as of ${r.snapshotAt ?? "never (no status file)"}`;
-  const byClass = r.queueByClass === null ? "" : ` (${Object.entries(r.queueByClass).map(([k, v]) => `${k} ${v}`).join(", ")})`;
+    ? `${truck}: running (pid ${r.pid})`
+    : `${truck}: not running; queue read from the outbox, counters as of ${r.snapshotAt ?? "never (no status file)"}`;
   const d = r.drops;
-  const rejected = d === null ? 0 : Object.values(d.fixesRejected).reduce((sum, n) => sum + n, 0);
-  const thinned = d === null ? 0 : Object.values(d.recordsThinned).reduce((sum, n) => sum + n, 0);
+  const drops = d === null
+    ? "unknown"
+    : `gps sentences ${d.gpsSentences}, fixes rejected ${sum(d.fixesRejected)}, ` +
+      `not stored ${d.recordsNotAccepted}, thinned ${sum(d.recordsThinned)}`;
+  const puback = r.lastPubackAt === null ? "none" : `${r.lastPubackAt} (${r.lastPubackAgeS} s ago)`;
+
   const lines = [
     head,
     `  fix age             ${age(r.fixAgeS)}`,
     `  scale sample age    ${age(r.scaleSampleAgeS)}`,
-    `  queue depth         ${r.queueDepth}${byClass}`,
+    `  queue depth         ${r.queueDepth}${r.queueByClass === null ? "" : ` (${pairs(r.queueByClass)})`}`,
     `  oldest record age   ${age(r.oldestRecordAgeS)}`,
-    `  drops               ${d === null ? "unknown" : `gps sentences ${d.gpsSentences}, fixes rejected ${rejected}, not stored ${d.recordsNotAccepted}, thinned ${thinned}`}`,
+    `  drops               ${drops}`,
     `  broker              ${r.connected ? "connected" : "not connected"}, reconnects ${r.reconnects ?? "unknown"}`,
-    `  last PUBACK         ${r.lastPubackAt === null ? "none" : `${r.lastPubackAt} (${r.lastPubackAgeS} s ago)`}`,
+    `  last PUBACK         ${puback}`,
   ];
-  if (Object.keys(r.devices).length > 0) lines.push(`  devices             ${Object.entries(r.devices).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  if (Object.keys(r.devices).length > 0) lines.push(`  devices             ${pairs(r.devices)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -8,19 +8,27 @@ import { execFileSync } from "node:child_process";
 
 export interface RequiredBinary {
   arch: string;
-  /** Matches the tar entry (under `<top>/node_modules/`). */
-  pattern: RegExp;
+  /** The file's path inside the package folder; the tar entry ends with it. */
+  path: string;
   label: string;
 }
 
+const SERIALPORT = "node_modules/@serialport/bindings-cpp/prebuilds";
+const CLASSIC_LEVEL = "node_modules/classic-level/prebuilds";
+
+/** File names as the two packages' prebuilds use them (glibc builds; Debian is glibc). */
 export const REQUIRED_BINARIES: RequiredBinary[] = [
-  { arch: "linux x64", label: "@serialport/bindings-cpp", pattern: /node_modules\/@serialport\/bindings-cpp\/prebuilds\/linux-x64\/[^/]*glibc\.node$/ },
-  { arch: "linux arm64", label: "@serialport/bindings-cpp", pattern: /node_modules\/@serialport\/bindings-cpp\/prebuilds\/linux-arm64\/[^/]*armv8\.glibc\.node$/ },
-  { arch: "linux armv7", label: "@serialport/bindings-cpp", pattern: /node_modules\/@serialport\/bindings-cpp\/prebuilds\/linux-arm\/[^/]*armv7\.glibc\.node$/ },
-  { arch: "linux x64", label: "classic-level", pattern: /node_modules\/classic-level\/prebuilds\/linux-x64\/classic-level\.node$/ },
-  { arch: "linux arm64", label: "classic-level", pattern: /node_modules\/classic-level\/prebuilds\/linux-arm64\/classic-level\.armv8\.node$/ },
-  { arch: "linux armv7", label: "classic-level", pattern: /node_modules\/classic-level\/prebuilds\/linux-arm\/classic-level\.armv7\.node$/ },
+  binary("linux x64", "@serialport/bindings-cpp", `${SERIALPORT}/linux-x64/@serialport+bindings-cpp.glibc.node`),
+  binary("linux arm64", "@serialport/bindings-cpp", `${SERIALPORT}/linux-arm64/@serialport+bindings-cpp.armv8.glibc.node`),
+  binary("linux armv7", "@serialport/bindings-cpp", `${SERIALPORT}/linux-arm/@serialport+bindings-cpp.armv7.glibc.node`),
+  binary("linux x64", "classic-level", `${CLASSIC_LEVEL}/linux-x64/classic-level.node`),
+  binary("linux arm64", "classic-level", `${CLASSIC_LEVEL}/linux-arm64/classic-level.armv8.node`),
+  binary("linux armv7", "classic-level", `${CLASSIC_LEVEL}/linux-arm/classic-level.armv7.node`),
 ];
+
+function binary(arch: string, label: string, path: string): RequiredBinary {
+  return { arch, label, path };
+}
 
 export interface BundleCheck {
   found: Array<RequiredBinary & { entry: string }>;
@@ -31,7 +39,7 @@ export function checkBundleEntries(entries: string[]): BundleCheck {
   const found: BundleCheck["found"] = [];
   const missing: RequiredBinary[] = [];
   for (const required of REQUIRED_BINARIES) {
-    const entry = entries.find((e) => required.pattern.test(e));
+    const entry = entries.find((e) => e.endsWith(`/${required.path}`));
     if (entry === undefined) missing.push(required);
     else found.push({ ...required, entry });
   }
@@ -39,5 +47,6 @@ export function checkBundleEntries(entries: string[]): BundleCheck {
 }
 
 export function tarEntries(tarball: string): string[] {
-  return execFileSync("tar", ["-tzf", tarball], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }).split("\n").filter((l) => l !== "");
+  const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return listing.split("\n").filter((line) => line !== "");
 }

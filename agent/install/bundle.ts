@@ -50,7 +50,7 @@ export function buildBundle(outDir: string): string {
 export function reportBinaries(tarball: string): boolean {
   const { found, missing } = checkBundleEntries(tarEntries(tarball));
   for (const f of found) process.stdout.write(`ok       ${f.arch.padEnd(12)} ${f.label.padEnd(26)} ${f.entry}\n`);
-  for (const m of missing) process.stdout.write(`MISSING  ${m.arch.padEnd(12)} ${m.label.padEnd(26)} ${m.pattern.source}\n`);
+  for (const m of missing) process.stdout.write(`MISSING  ${m.arch.padEnd(12)} ${m.label.padEnd(26)} ${m.path}\n`);
   return missing.length === 0;
 }
 

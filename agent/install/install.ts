@@ -7,7 +7,9 @@
  * real truck, devices or broker. It enables the unit, so the edited config runs from next boot.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync } from "node:fs";
+import {
+  chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+} from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MuckError } from "../errors.js";
@@ -91,7 +93,11 @@ function targetAppDir(o: InstallOptions): string {
 
   const inside = relative(resolve(o.root), here);
   if (inside.startsWith("..") || isAbsolute(inside)) {
-    throw new MuckError("INSTALL_FAILED", `the agent runs from ${here}, outside the root folder ${o.root}: unpack the bundle into ${join(o.root, "opt/muck-agent")} and run the installer from there, or give --app-dir`);
+    const where = join(o.root, "opt/muck-agent");
+    throw new MuckError(
+      "INSTALL_FAILED",
+      `the agent runs from ${here}, outside the root folder ${o.root}: unpack the bundle into ${where} and run the installer from there, or give --app-dir`,
+    );
   }
   return `/${inside}`;
 }
@@ -108,7 +114,8 @@ function packageRoot(): string {
 
 function requireBuild(appDir: string): void {
   const main = join(appDir, "build/agent/cli/main.js");
-  if (!existsSync(main)) throw new MuckError("INSTALL_FAILED", `${main} not found: install from the bundle (npm run bundle), or run npm run build first`);
+  if (existsSync(main)) return;
+  throw new MuckError("INSTALL_FAILED", `${main} not found: install from the bundle (npm run bundle), or run npm run build first`);
 }
 
 /** The example config, only when there is none: an installed truck's settings are never overwritten. */

@@ -61,7 +61,9 @@ export function ensureUserInRoot(root: string, name: string, serialGroup: string
   const usedGids = new Set(readEntries(groupFile).map((e) => Number(e.fields[2])));
   let id = SYSTEM_ID_MAX;
   while (id >= SYSTEM_ID_MIN && (usedUids.has(id) || usedGids.has(id))) id--;
-  if (id < SYSTEM_ID_MIN) throw new MuckError("INSTALL_FAILED", `${passwdFile}: no free system id between ${SYSTEM_ID_MIN} and ${SYSTEM_ID_MAX}`);
+  if (id < SYSTEM_ID_MIN) {
+    throw new MuckError("INSTALL_FAILED", `${passwdFile}: no free system id between ${SYSTEM_ID_MIN} and ${SYSTEM_ID_MAX}`);
+  }
 
   const group = readEntries(groupFile).find((e) => e.fields[0] === name);
   const gid = group === undefined ? id : Number(group.fields[2]);
@@ -71,7 +73,8 @@ export function ensureUserInRoot(root: string, name: string, serialGroup: string
   }
   appendLine(passwdFile, `${name}:x:${id}:${gid}:muck-agent service:${STATE_DIR}:${NOLOGIN}`);
   // A locked password ("!"): nobody logs in as the service, not even with a password set later by mistake.
-  if (existsSync(inRoot(root, "/etc/shadow"))) appendLine(inRoot(root, "/etc/shadow"), `${name}:!:${Math.floor(Date.now() / 86_400_000)}::::::`);
+  const shadow = inRoot(root, "/etc/shadow");
+  if (existsSync(shadow)) appendLine(shadow, `${name}:!:${Math.floor(Date.now() / 86_400_000)}::::::`);
   addMemberInRoot(groupFile, serialGroup, name);
   return { name, uid: id, gid, serialGid, created: true };
 }

@@ -114,6 +114,30 @@ describe("mutual TLS with mosquitto", () => {
     expect(got.filter((m) => m.topic === "muck/TRK-T1/position").map((m) => m.seq)).toEqual(records.map((r) => r.seq));
   });
 
+  it.skipIf(!mosquittoPresent)("reads the certificate and key again at every connection (rotation without a restart)", async () => {
+    const broker = await tlsBroker(pki.broker);
+    const files = { certFile: join(dir.path, "truck.crt"), keyFile: join(dir.path, "truck.key") };
+    const install = (pair: KeyPair) => {
+      writeFileSync(files.certFile, readFileSync(pair.certFile));
+      writeFileSync(files.keyFile, readFileSync(pair.keyFile), { mode: 0o600 });
+    };
+    install(pki.client("TRK-T1"));
+    const uplink = startUplink(broker.tlsUrl, { caFile: pki.caFile, ...files, reconnectMinMs: 100, reconnectMaxMs: 200 });
+    await waitFor(() => uplink.stats().connects === 1, 5000, "first connection");
+
+    // Files swapped for a certificate the broker does not trust: the next connection uses them.
+    install(pki.rogueClient);
+    await broker.restart();
+    // The broker's TLS alert "unknown ca": it got the swapped certificate, not the first one.
+    await waitFor(() => connectionErrors().some((err) => /unknown ca/.test(err)), 5000, "refused with the swapped files");
+    expect(uplink.stats().connects).toBe(1);
+
+    install(pki.client("TRK-T1"));
+    await waitFor(() => uplink.stats().connects === 2, 5000, "back with the good files");
+    await outbox.accept(recordMaker(dir.path)(1)[0]!);
+    await waitFor(() => outbox.depth === 0, 5000, "delivered after the rotation");
+  });
+
   it.skipIf(!mosquittoPresent)("refuses a broker whose certificate names another host", async () => {
     const broker = await tlsBroker(pki.misnamedBroker);
     await outbox.accept(recordMaker(dir.path)(1)[0]!);
