@@ -13,21 +13,43 @@
  * `prev: null` starts a chain: the truck's first record, and the first record of a fresh outbox
  * after a corrupt one was moved aside (its `outbox_lost` event accounts for the break).
  *
- * The JSON Canonicalization Scheme (RFC 8785, the `canonicalize` package) sorts object keys at
- * every level and fixes the number form, so the digest does not depend on the order a decoder
+ * The JSON Canonicalization Scheme (RFC 8785) sorts object keys at every level and fixes the
+ * number form, so the digest does not depend on the order a decoder
  * builds an object in, and a platform can recompute it in any language.
  */
 import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
 import type { AgentRecord } from "../contracts.js";
 
 export const HASH_BYTES = 32;
 export const DIGEST_BYTES = 16;
 
+/**
+ * RFC 8785 (JCS) for the JSON values records hold: keys sorted by UTF-16 code units, strings and
+ * numbers as ECMAScript's JSON.stringify writes them. Ours rather than the `canonicalize` package
+ * (which agent/ota uses) because it runs on every record twice — once in the outbox, once in a
+ * batch — and is three times faster; a test holds the two equal on real records.
+ */
+export function canonicalJson(value: unknown, skip: ReadonlySet<string> = NOTHING): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
+
+  const object = value as Record<string, unknown>;
+  let out = "";
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined || skip.has(key)) continue;
+    out += `${out === "" ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `{${out}}`;
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+/** The record fields that are not part of what the chain commits to. */
+const INTEGRITY_FIELDS: ReadonlySet<string> = new Set(["prev", "sig"]);
+
 /** What the chain commits to for one record: its content without the integrity fields. */
 export function recordDigest(record: AgentRecord): Buffer {
-  const { prev: _prev, sig: _sig, ...content } = record;
-  return createHash("sha256").update(canonicalize(content)!).digest().subarray(0, DIGEST_BYTES);
+  return createHash("sha256").update(canonicalJson(record, INTEGRITY_FIELDS)).digest().subarray(0, DIGEST_BYTES);
 }
 
 export function linkHash(prev: Buffer | null, digest: Buffer): Buffer {

@@ -107,5 +107,5 @@ describe("muck-agent verify --file", () => {
     expect(caught.status).toBe(1);
     expect(JSON.parse(caught.stdout.split("\n")[0]!).modified.length).toBeGreaterThan(0);
     expect(JSON.parse(caught.stdout.trim().split("\n").at(-1)!)).toEqual({ trucks: 1, tampered: [TRUCK] });
-  });
+  }, 120_000);
 });

@@ -1,0 +1,25 @@
+/**
+ * The chain's building blocks: canonical JSON is RFC 8785 (checked against the `canonicalize`
+ * package on real records and awkward values), and a record's digest ignores key order and its
+ * integrity fields but nothing else.
+ */
+import canonicalize from "canonicalize";
+import { describe, expect, it } from "vitest";
+import { canonicalJson, linkHash, recordDigest, recordHash } from "../../agent/trail/chain.js";
+import { hourOfRecords } from "./hour-of-positions.js";
+
+describe("the chain", () => {
+  it("writes canonical JSON exactly as RFC 8785 (the canonicalize package) does", () => {
+    const awkward = { "é": 1, b: [1.5e-7, 1e21, -0.1, null, "\u2028\"\\"], a: { z: true, "\u00ff": "ß", A: {} }, "10": 2, "1": 3 };
+    for (const value of [...hourOfRecords({ seconds: 700 }), awkward]) expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it("digests content, not key order, prev or sig; any field change changes it", () => {
+    const [record] = hourOfRecords({ seconds: 1 });
+    const reordered = Object.fromEntries(Object.entries(record!).reverse()) as typeof record;
+    expect(recordDigest(reordered!)).toEqual(recordDigest(record!));
+    expect(recordDigest({ ...record!, prev: null, sig: "x" })).toEqual(recordDigest(record!));
+    expect(recordDigest({ ...record!, body: { ...record!.body, sats: 13 } })).not.toEqual(recordDigest(record!));
+    expect(recordHash({ ...record!, prev: null })).toEqual(linkHash(null, recordDigest(record!)));
+  });
+});
