@@ -55,7 +55,9 @@ describe("a scenario run on ptys with a broker", () => {
     const compiled = await compileScenario(await loadScenario(libraryFile("faults-rig")));
     const result = await runScenario(compiled, { speedFactor: 100, logLevel: "silent" });
 
-    expect(result.verdict.rows.map((row) => [row.outcome, row.type])).toEqual([
+    const rows = result.verdict.rows.map((row) => [row.outcome, row.type]);
+    const seen = result.received.filter((r) => r.record.kind === "event").map((r) => `${r.record.body.type}@${Math.round(r.raisedS)}`);
+    expect(rows, `events received: ${seen.join(" ")}`).toEqual([
       ["caught", "load"],
       ["caught", "route_deviation"],
       ["caught", "unload"],
