@@ -39,16 +39,34 @@ export function scenarioAgentConfig(scenario: Scenario, base: Record<string, unk
  */
 export function rigConfig(rig: RigSettings): Record<string, unknown> {
   const scaled = (ms: number, floor: number) => Math.max(floor, Math.round(ms / rig.speedFactor));
+  // A pulled adapter that just goes quiet is found by the data-silence watchdog: 5 s of truck
+  // time, but never under half a wall second, or a busy machine's pause would look like one.
+  const silenceTimeoutS = Math.max(0.5, 5 / rig.speedFactor);
   const input = (path: string) => ({ source: "file", path, pollMs: scaled(100, 10), debounceMs: scaled(200, 0) });
   const inputs = Object.fromEntries(Object.entries(rig.inputPaths).map(([name, path]) => [name, input(path)]));
 
   return {
     dataDir: rig.dataDir,
     log: { level: rig.logLevel },
-    gps: { path: rig.gpsPath, epochIdleMs: scaled(250, 20), reopenMinMs: scaled(500, 50), reopenMaxMs: scaled(30_000, 500) },
+    gps: {
+      path: rig.gpsPath,
+      epochIdleMs: scaled(250, 20),
+      silenceTimeoutS,
+      reopenMinMs: scaled(500, 50),
+      reopenMaxMs: scaled(30_000, 500),
+    },
     ...(rig.scalePath === undefined
       ? {}
-      : { scale: { path: rig.scalePath, protocol: "ascii", weight: "gross", reopenMinMs: scaled(500, 50), reopenMaxMs: scaled(30_000, 500) } }),
+      : {
+          scale: {
+            path: rig.scalePath,
+            protocol: "ascii",
+            weight: "gross",
+            silenceTimeoutS,
+            reopenMinMs: scaled(500, 50),
+            reopenMaxMs: scaled(30_000, 500),
+          },
+        }),
     mqtt: { url: rig.brokerUrl, reconnectMinMs: scaled(1000, 100), reconnectMaxMs: scaled(120_000, 1000), keepaliveS: 30 },
     outbox: { syncIntervalMs: 20 },
     zones: { file: rig.zonesFile },

@@ -1,7 +1,7 @@
 /**
  * Scenarios end to end through the real parts: virtual serial devices (socat ptys), the agent,
  * an aedes broker over TCP behind the cell link, and a subscriber on the platform's side — at
- * 100× real time, so a quarter of an hour of truck time takes seconds. And the command a CI job
+ * 60× and 100× real time, so a quarter of an hour of truck time takes seconds. And the command a CI job
  * runs, with its exit codes, including a deliberately wrong configuration that must fail.
  */
 import { execFile } from "node:child_process";
@@ -53,7 +53,7 @@ steps:
 describe("a scenario run on ptys with a broker", () => {
   it("catches the load, the detour and the unload through a pulled GPS, scale garbage and a broker outage", async () => {
     const compiled = await compileScenario(await loadScenario(libraryFile("faults-rig")));
-    const result = await runScenario(compiled, { speedFactor: 100, logLevel: "silent" });
+    const result = await runScenario(compiled, { speedFactor: 60, logLevel: "silent" });
 
     const rows = result.verdict.rows.map((row) => [row.outcome, row.type]);
     const seen = result.received.filter((r) => r.record.kind === "event").map((r) => `${r.record.body.type}@${Math.round(r.raisedS)}`);
