@@ -10,6 +10,8 @@ export interface TruckBooks {
   accepted: Set<number>;
   delivered: Set<number>;
   duplicates: number;
+  /** Still in the truck's outbox when it stopped: not received yet, not lost. */
+  queued: Set<number>;
   /** Accepted before the restore and not received yet; null outside a recovery. */
   backlog: Set<number> | null;
 }
@@ -17,7 +19,10 @@ export interface TruckBooks {
 export interface BooksTotals {
   accepted: number;
   delivered: number;
+  /** Accepted, never received, and no longer in the truck's outbox: the broker had acknowledged it. */
   lost: number;
+  /** Accepted, not received, still in the outbox when the truck stopped (the drain timed out). */
+  queued: number;
   duplicates: number;
   /** Received records no truck of this fleet accepted (another run's session on the broker). */
   foreign: number;
@@ -26,13 +31,22 @@ export interface BooksTotals {
 export class FleetBooks {
   readonly trucks = new Map<string, TruckBooks>();
   foreign = 0;
+  private frozen = false;
 
   add(truckId: string): void {
-    this.trucks.set(truckId, { accepted: new Set(), delivered: new Set(), duplicates: 0, backlog: null });
+    this.trucks.set(truckId, { accepted: new Set(), delivered: new Set(), duplicates: 0, queued: new Set(), backlog: null });
   }
 
   accept(truckId: string, seq: number): void {
-    this.trucks.get(truckId)?.accepted.add(seq);
+    if (!this.frozen) this.trucks.get(truckId)?.accepted.add(seq);
+  }
+
+  /**
+   * Closes the accepted side at the end of the drain: records the agents make while stopping
+   * (the last epoch flushed) stay in their outboxes for the next start and are not judged.
+   */
+  freeze(): void {
+    this.frozen = true;
   }
 
   deliver(truckId: string, seq: number): void {
@@ -44,6 +58,12 @@ export class FleetBooks {
     if (truck.delivered.has(seq)) truck.duplicates++;
     truck.delivered.add(seq);
     truck.backlog?.delete(seq);
+  }
+
+  /** What a stopped truck left in its outbox. */
+  queue(truckId: string, seqs: number[]): void {
+    const truck = this.trucks.get(truckId);
+    for (const seq of seqs) truck?.queued.add(seq);
   }
 
   /** At the restore: what each truck accepted and the consumer has not seen yet. */
@@ -68,14 +88,18 @@ export class FleetBooks {
     return count;
   }
 
-  /** Totals over records accepted so far; received records accepted later are not counted. */
+  /**
+   * Totals over records accepted so far; received records accepted later are not counted. Until
+   * the trucks have stopped and said what they left queued, everything not received counts as lost.
+   */
   totals(): BooksTotals {
-    const totals: BooksTotals = { accepted: 0, delivered: 0, lost: 0, duplicates: 0, foreign: this.foreign };
+    const totals: BooksTotals = { accepted: 0, delivered: 0, lost: 0, queued: 0, duplicates: 0, foreign: this.foreign };
     for (const truck of this.trucks.values()) {
       totals.accepted += truck.accepted.size;
       totals.duplicates += truck.duplicates;
       for (const seq of truck.accepted) {
         if (truck.delivered.has(seq)) totals.delivered++;
+        else if (truck.queued.has(seq)) totals.queued++;
         else totals.lost++;
       }
     }
@@ -86,7 +110,7 @@ export class FleetBooks {
   lossesByTruck(): Record<string, number[]> {
     const losses: Record<string, number[]> = {};
     for (const [truckId, truck] of this.trucks) {
-      const missing = [...truck.accepted].filter((seq) => !truck.delivered.has(seq));
+      const missing = [...truck.accepted].filter((seq) => !truck.delivered.has(seq) && !truck.queued.has(seq));
       if (missing.length > 0) losses[truckId] = missing.slice(0, 5);
     }
     return losses;

@@ -43,6 +43,7 @@ export function resultTable(result: FleetResult): string {
     ["end-to-end latency p50 / p95 / p99 / max", latency(r.endToEndLatency)],
     ["records accepted / received", `${r.records.accepted} / ${r.records.delivered}`],
     ["records lost", String(r.records.lost)],
+    ["still queued in outboxes at the end", String(r.records.queued)],
     ["duplicates received", String(r.records.duplicates)],
     ["outage (all trucks)", outage === null ? "none" : `${outage.lengthS} s, ${outage.mode}`],
     ["reconnect after restore first / p50 / p95 / last", spread == null ? "–" : `${ms(spread.firstMs)} / ${ms(spread.p50Ms)} / ${ms(spread.p95Ms)} / ${ms(spread.lastMs)}`],
@@ -54,10 +55,14 @@ export function resultTable(result: FleetResult): string {
   return table.toString();
 }
 
-/** Non-zero when a record was lost, a truck did not start, or the fleet did not recover. */
+/**
+ * Non-zero when a record was lost, or some were still queued when the drain timed out, a truck
+ * did not start, or the fleet did not recover.
+ */
 export function exitCodeOf(result: FleetResult): number {
   const unrecovered = result.outage !== null && result.outage.recoveryS === null;
-  return result.records.lost > 0 || result.failures.length > 0 || unrecovered ? 1 : 0;
+  const undelivered = result.records.lost + result.records.queued;
+  return undelivered > 0 || result.failures.length > 0 || unrecovered ? 1 : 0;
 }
 
 function latency(summary: LatencySummary): string {

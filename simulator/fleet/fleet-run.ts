@@ -151,7 +151,7 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
   const ticker = setInterval(report, PROGRESS_EVERY_MS);
 
   try {
-    const failures = await startAll(trucks, options.startConcurrency);
+    const failures = await startAll(trucks, options.startConcurrency, options.signal);
     const upAtMs = performance.now();
     const publishedAtUp = metrics.published;
     phase = "driving";
@@ -189,6 +189,9 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
     unwatch();
     const endMs = performance.now();
     report();
+    books.freeze();
+    // The books close when every agent has stopped and said what it still holds.
+    await Promise.all(trucks.map((truck) => truck.stop().catch(() => undefined)));
 
     return {
       trucks: trucks.length,
@@ -224,11 +227,11 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
 }
 
 /** Starts the trucks a few at a time (each thread loads the whole agent); returns the failures. */
-async function startAll(trucks: FleetTruck[], concurrency: number): Promise<string[]> {
+async function startAll(trucks: FleetTruck[], concurrency: number, signal?: AbortSignal): Promise<string[]> {
   const failures: string[] = [];
   let next = 0;
   const lane = async () => {
-    while (next < trucks.length) {
+    while (next < trucks.length && signal?.aborted !== true) {
       const truck = trucks[next++]!;
       await truck.start().catch((error: Error) => failures.push(error.message));
     }

@@ -31,6 +31,8 @@ export class FleetTruck {
   readonly truckId: string;
   started = false;
   failure: string | null = null;
+  /** Sequence numbers left in the outbox by the clean stop. */
+  queued: number[] = [];
   private worker: Worker | null = null;
   private stopped: Promise<void> | null = null;
 
@@ -52,6 +54,7 @@ export class FleetTruck {
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (message: FromTruck) => {
         if (message.type === "accepted") this.books.accept(o.truckId, message.seq);
+        if (message.type === "stopped") this.books.queue(o.truckId, message.queued);
         if (message.type === "started") resolve();
         if (message.type === "failed") reject(new Error(`${o.truckId}: ${message.error}`));
       });

@@ -4,5 +4,6 @@ export type ToTruck = { type: "stopDriving" } | { type: "stop" };
 export type FromTruck =
   | { type: "started" }
   | { type: "accepted"; seq: number }
-  | { type: "stopped" }
+  /** Stopped cleanly; `queued`: sequence numbers still in the outbox (sent at the next start). */
+  | { type: "stopped"; queued: number[] }
   | { type: "failed"; error: string };

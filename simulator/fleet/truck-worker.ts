@@ -5,10 +5,12 @@
  * number), the fleet's ground truth for "lost"; `stopDriving` silences the receiver, `stop` stops
  * the agent cleanly, as `muck-agent run` does on SIGTERM.
  */
+import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 
 import { AgentConfigSchema, type AgentConfigInput } from "../../config/schema.js";
 import { setLogLevel, type LogLevel } from "../../agent/log.js";
+import { Outbox, PRIORITY_CLASSES } from "../../agent/outbox.js";
 import { Agent } from "../../agent/runtime.js";
 import { GeneratedGps } from "./generated-gps.js";
 import type { FromTruck, ToTruck } from "./truck-messages.js";
@@ -34,15 +36,27 @@ port.on("message", (message: ToTruck) => {
     void gps.stop();
     return;
   }
-  agent.stop().then(
-    () => {
-      post({ type: "stopped" });
+  agent.stop().then(queuedSeqs).then(
+    (queued) => {
+      post({ type: "stopped", queued });
       // Ends this thread only; a timer left by a library must not keep a stopped truck alive.
       process.exit(0);
     },
     (error: Error) => post({ type: "failed", error: error.message }),
   );
 });
+
+/** What the stopped agent left in its outbox: not lost, it goes out at the next start. */
+async function queuedSeqs(): Promise<number[]> {
+  const outbox = await Outbox.open(join(config.dataDir!, "outbox"), { syncIntervalMs: 0 });
+  try {
+    const seqs: number[] = [];
+    for (const cls of PRIORITY_CLASSES) for (const record of await outbox.read(cls, 0, 1_000_000)) seqs.push(record.seq);
+    return seqs;
+  } finally {
+    await outbox.close();
+  }
+}
 
 agent.start().then(
   () => post({ type: "started" }),

@@ -55,6 +55,7 @@ describe.runIf(mosquittoPresent || process.env.CI === "true")("sim --fleet again
       expect(result.records.accepted).toBeGreaterThanOrEqual(TRUCKS * 5);
       expect(result.records.delivered).toBe(result.records.accepted);
       expect(result.records.lost).toBe(0);
+      expect(result.records.queued).toBe(0);
       expect(result.records.foreign).toBe(0);
       expect(result.losses).toEqual({});
 
