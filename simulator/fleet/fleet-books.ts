@@ -32,13 +32,18 @@ export class FleetBooks {
   readonly trucks = new Map<string, TruckBooks>();
   foreign = 0;
   private frozen = false;
+  /** Accepted and not received, kept as a count: the drain asks ten times a second. */
+  private pending = 0;
 
   add(truckId: string): void {
     this.trucks.set(truckId, { accepted: new Set(), delivered: new Set(), duplicates: 0, queued: new Set(), backlog: null });
   }
 
   accept(truckId: string, seq: number): void {
-    if (!this.frozen) this.trucks.get(truckId)?.accepted.add(seq);
+    const truck = this.trucks.get(truckId);
+    if (this.frozen || truck === undefined || truck.accepted.has(seq)) return;
+    truck.accepted.add(seq);
+    if (!truck.delivered.has(seq)) this.pending++;
   }
 
   /**
@@ -56,6 +61,7 @@ export class FleetBooks {
       return;
     }
     if (truck.delivered.has(seq)) truck.duplicates++;
+    else if (truck.accepted.has(seq)) this.pending--;
     truck.delivered.add(seq);
     truck.backlog?.delete(seq);
   }
@@ -81,11 +87,7 @@ export class FleetBooks {
 
   /** Accepted records the consumer has not received yet (all of them lost, once the drain is over). */
   undelivered(): number {
-    let count = 0;
-    for (const truck of this.trucks.values()) {
-      for (const seq of truck.accepted) if (!truck.delivered.has(seq)) count++;
-    }
-    return count;
+    return this.pending;
   }
 
   /**

@@ -203,7 +203,8 @@ async function drive(options: FleetOptions, parts: Parts): Promise<FleetResult> 
       startupS: round((upAtMs - t0) / 1000),
       connections: {
         connects: metrics.connects,
-        peakOpen: Math.max(...links.map((link) => link.peakOpen)),
+        // Per broker, added up: the links peak together (every truck connected).
+        peakOpen: links.reduce((sum, link) => sum + link.peakOpen, 0),
         rampConnectsPerS: metrics.rampConnectsPerS(),
         peakConnectsPerS: metrics.peakConnectsPerS(),
       },
