@@ -26,9 +26,9 @@ const BURSTS = [
   Buffer.from([0x24, 0x47, 0x50, 0x47, 0x47, 0x41, 0x2c, 0x80, 0x81, 0x0a, 0x0d, 0x0a]),
 ];
 /** The pause after each burst but the last, ms: the second is clearly the longer. */
-const PAUSES_MS = [300, 1200];
+const PAUSES_MS = [500, 1500];
 /** The recorder is up this long before the first burst, so the replay's reader has time to open. */
-const LEAD_MS = 1500;
+const LEAD_MS = 3000;
 
 let tmp: TempDir | null = null;
 let source: VirtualSerialDevice | null = null;
