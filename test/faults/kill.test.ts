@@ -74,9 +74,9 @@ describe("kill -9 of the agent", () => {
   it.skipIf(!mosquittoPresent)(b, async () => {
     const { seed, random, between } = faultSeed("kill (b)");
     const mosquitto = await broker();
-    // A slow cell: 5 kB/s up (a few hundred batched records a second), so the backlog of
-    // thousands lasts through most of the kills; full speed again for the final run.
-    const link = new FaultLink({ brokerPort: mosquitto.port, bytesPerS: 5_000 });
+    // A slow cell: 1 kB/s up (about 80 batched records a second at ~12 bytes a position), so
+    // the backlog of thousands lasts through most of the kills; full speed for the final run.
+    const link = new FaultLink({ brokerPort: mosquitto.port, bytesPerS: 1_000 });
     await link.start();
     cleanups.push(() => link.close());
     const r = await rig({ agentUrl: link.url, consumerUrl: mosquitto.url, epochsPerS: 400 });

@@ -5,7 +5,9 @@
  * - `refuse()`: no coverage — connections are cut and new ones closed at once, until `restore()`;
  * - `blackhole()`: the NAT forgot the flow — connections stay open and every byte is dropped both
  *   ways; they stay dead after `restore()` (only new connections work again), as on a real NAT;
- * - `bytesPerS`: the uplink direction paced to a slow cell's bandwidth, so a drain takes time.
+ * - `bytesPerS`: the uplink direction paced to a slow cell's bandwidth, so a drain takes time;
+ * - `acksLost`: the downlink drops everything while set (PUBACKs lost in the cell), so what the
+ *   agent sent meanwhile reaches the broker but stays unacknowledged on the truck.
  *
  * With `observeAcks`, the link reads both directions (mqtt-packet) and remembers which records
  * the agent may have seen acknowledged: the ids of every PUBLISH whose PUBACK it forwarded to
@@ -39,6 +41,7 @@ export class FaultLink {
   state: LinkState = "up";
   /** Uplink bandwidth now, bytes a second; undefined: unpaced. May change at any time. */
   bytesPerS: number | undefined;
+  acksLost = false;
   /** Record ids whose PUBACK reached the agent's side of the link. */
   readonly ackedIds = new Set<string>();
   connections = 0;
@@ -123,7 +126,7 @@ export class FaultLink {
       }
     });
     broker.on("data", (data) => {
-      if (pair.dead) return;
+      if (pair.dead || this.acksLost) return;
       downParser?.parse(data);
       agent.write(data);
     });
