@@ -108,6 +108,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   private deleteRunning: Promise<void> | null = null;
   private counts: Record<PriorityClass, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
   private highestSeq = 0;
+  private written = 0;
   private unreadable = 0;
   private closed = false;
   private readonly chain = new ChainLinker(null);
@@ -276,6 +277,11 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     }
   }
 
+  /** Bytes of keys and values accepted since the store was opened (before LevelDB's compression). */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
   /** Bytes the store's files take on disk now. */
   diskBytes(): number {
     let bytes = 0;
@@ -367,6 +373,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     try {
       await this.db.batch(ops, { sync: true });
       this.chain.adopt(head!);
+      for (const op of ops) this.written += op.key.length + op.value.length;
     } catch (error) {
       this.log.error({ err: error, records: batch.length }, "outbox write failed; records not accepted");
       for (const w of batch) w.reject(error as Error);

@@ -26,6 +26,12 @@ export interface StorageBudgetOptions {
 const THINNABLE: PriorityClass[] = [2, 3];
 const KEEP_EVERY = 2;
 const MAX_PASSES = 50;
+/**
+ * Besides the timer, the store is measured again once this share of the budget has been written
+ * since the last measurement: a drive replayed fast, or a burst after a long stall, would
+ * otherwise overshoot the budget by whatever arrives in one timer period.
+ */
+const WRITTEN_SHARE_PER_CHECK = 1 / 8;
 
 export class StorageBudget {
   private timer: NodeJS.Timeout | null = null;
@@ -33,6 +39,10 @@ export class StorageBudget {
   private warnedFull = false;
   private readonly log = logger("outbox");
   private readonly thinnedByKind: Record<string, number> = {};
+  private writtenAtCheck = 0;
+  private readonly onDurable = () => {
+    if (this.outbox.bytesWritten - this.writtenAtCheck >= this.options.maxBytes * WRITTEN_SHARE_PER_CHECK) void this.enforce();
+  };
 
   constructor(
     private readonly outbox: Outbox,
@@ -42,13 +52,16 @@ export class StorageBudget {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.enforce(), this.options.checkIntervalMs ?? 10_000);
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => void this.enforce(), this.options.checkIntervalMs ?? 10_000);
     this.timer.unref();
+    this.outbox.on("durable", this.onDurable);
   }
 
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.outbox.off("durable", this.onDurable);
   }
 
   /** Records removed by thinning since start, by kind. */
@@ -58,6 +71,7 @@ export class StorageBudget {
 
   /** Measures the store and thins until it fits (or nothing thinnable is left). */
   enforce(): Promise<void> {
+    this.writtenAtCheck = this.outbox.bytesWritten;
     this.enforcing ??= this.thinUntilInBudget()
       .catch((error: Error) => this.log.error({ err: error.message }, "enforcing the outbox budget failed; trying again later"))
       .finally(() => (this.enforcing = null));

@@ -7,6 +7,7 @@ import { RecordFactory } from "../../agent/records.js";
 import { SequenceStore } from "../../agent/sequence.js";
 import { StorageBudget } from "../../agent/storage-budget.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+import { waitFor } from "../helpers/wait-for.js";
 import { fixAt } from "./records-fixture.js";
 
 const MIB = 1024 * 1024;
@@ -54,4 +55,30 @@ describe("outbox byte budget", () => {
     expect(budget.thinned()).toEqual({ position: accepted.length - stored.length });
     await outbox.close();
   }, 120_000); // 165,000 records, each chained (hashed) on the way in: tens of seconds on a busy machine
+
+  it("measures the store again after an eighth of the budget was written, not only on its timer", async () => {
+    const outbox = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 5 });
+    const factory = new RecordFactory("TRK-B", SequenceStore.open(dir.path));
+    const passes: ThinPass[] = [];
+    // A timer that never fires within the test: only the bytes written can start a check.
+    const budget = new StorageBudget(outbox, { maxBytes: 4 * MIB, checkIntervalMs: 3_600_000 }, () => new Set(), (pass) => passes.push(pass));
+    budget.start();
+
+    let writtenAtFirstPass: number | null = null;
+    for (let i = 0; i < 60_000; i += 2000) {
+      const chunk = Array.from({ length: 2000 }, (_, k) => factory.position(fixAt((i + k) % 60, 31 + (i + k) / 1e6, 121)));
+      await Promise.all(chunk.map((r) => outbox.accept(r)));
+      if (passes.length > 0 && writtenAtFirstPass === null) writtenAtFirstPass = outbox.bytesWritten;
+    }
+    await waitFor(() => passes.length > 0, 20_000, "a thinning pass started by the bytes written");
+    await budget.enforce();
+    budget.stop();
+
+    expect(outbox.bytesWritten).toBeGreaterThan(8 * MIB);
+    expect(passes.length).toBeGreaterThan(0);
+    // It kept up while the records came, instead of finding twice the budget at the end.
+    expect(writtenAtFirstPass).not.toBeNull();
+    expect(outbox.diskBytes()).toBeLessThanOrEqual(4 * MIB);
+    await outbox.close();
+  }, 120_000);
 });
