@@ -8,8 +8,9 @@
  * the rest of one block — a gap, never a reuse. Consumers read gaps as "numbers never used" only
  * together with the agent's `sequence_skip` note in the README.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileDurably } from "./durable-file.js";
 
 export const SEQUENCE_FILE = "sequence.json";
 /** A second copy, written after the first: one torn, emptied or deleted file cannot reset the count. */
@@ -56,12 +57,7 @@ export class SequenceStore {
 
   private reserve(upTo: number): void {
     for (const name of [SEQUENCE_FILE, SEQUENCE_COPY]) {
-      const file = join(this.dir, name);
-      const temp = `${file}.tmp`;
-      writeFileSync(temp, `${JSON.stringify({ next: upTo })}\n`);
-      syncPath(temp);
-      renameSync(temp, file);
-      syncPath(this.dir);
+      writeFileDurably(join(this.dir, name), `${JSON.stringify({ next: upTo })}\n`);
     }
     this.reservedUpTo = upTo;
   }
@@ -74,14 +70,5 @@ function readReserved(file: string): number {
   } catch {
     // Missing or torn: the caller's floor (from the outbox) takes over.
     return 1;
-  }
-}
-
-function syncPath(path: string): void {
-  const fd = openSync(path, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -149,7 +149,8 @@ function messageOf(issue: z.core.$ZodIssue): string {
   }
 }
 
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+/** The value at a zod issue's path in the parsed document, or undefined where the path leaves it. */
+export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   let node = data;
   for (const segment of path) {
     if (node === null || typeof node !== "object") return undefined;

@@ -7,8 +7,9 @@
  * Written on every change of that state, atomically: a temporary file, fsync, rename over the
  * old one, so a power cut leaves the old state or the new, never half of one.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileDurably } from "../durable-file.js";
 import { logger } from "../log.js";
 
 const STATE_VERSION = 1;
@@ -52,22 +53,6 @@ export class DetectStateFile {
 
   save(state: Record<string, unknown>, atMs: number): void {
     const stored: StoredState = { version: STATE_VERSION, savedAt: new Date(atMs).toISOString(), state };
-    const temporary = `${this.path}.tmp`;
-    const fd = openSync(temporary, "w");
-    try {
-      writeSync(fd, JSON.stringify(stored));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.path);
-
-    // The rename itself lives in the directory: sync it too, or a power cut may undo it.
-    const dir = openSync(dirname(this.path), "r");
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileDurably(this.path, JSON.stringify(stored));
   }
 }

@@ -5,8 +5,9 @@
  * new one, never half a key.
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileDurably } from "../durable-file.js";
 import { MuckError } from "../errors.js";
 import { loadPrivateKey } from "./identity.js";
 
@@ -31,8 +32,8 @@ export function createKeyPair(dir: string, force: boolean): KeyPairFiles {
 
   mkdirSync(dir, { recursive: true });
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  writeDurably(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }) as string, 0o600);
-  writeDurably(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
+  writeFileDurably(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }) as string, 0o600);
+  writeFileDurably(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }) as string, 0o644);
   return { privateKeyFile, publicKeyFile, publicKey, replaced };
 }
 
@@ -41,23 +42,5 @@ function previousPublicKey(file: string): KeyObject | null {
     return createPublicKey(loadPrivateKey(file));
   } catch {
     return null; // unreadable or unsafe: it is being replaced anyway
-  }
-}
-
-function writeDurably(file: string, text: string, mode: number): void {
-  const temp = `${file}.tmp`;
-  writeFileSync(temp, text, { mode });
-  chmodSync(temp, mode); // the umask may have narrowed it; never widened
-  syncPath(temp);
-  renameSync(temp, file);
-  syncPath(join(file, ".."));
-}
-
-function syncPath(path: string): void {
-  const fd = openSync(path, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "y
 import type { z } from "zod";
 
 import { formatConfigIssue, MuckError, type ConfigIssue } from "../../agent/errors.js";
-import { toConfigIssues } from "../../config/issues.js";
+import { toConfigIssues, valueAt } from "../../config/issues.js";
 import { formatPath, type JsonPosition, type PathSegment } from "../../config/json-positions.js";
 import { ScenarioSchema, type Scenario } from "./schema.js";
 
@@ -116,15 +116,6 @@ function unwrapUnion(issue: z.core.$ZodIssue, data: unknown): z.core.$ZodIssue[]
     return [{ ...issue, code: "custom", message: "a step needs stay (seconds parked) or drive (places)" } as z.core.$ZodIssue];
   }
   return issue.errors[branch]!.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
-}
-
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let node = data;
-  for (const segment of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PathSegment, unknown>)[segment];
-  }
-  return node;
 }
 
 /** Paths inside the scenario (route and zone files) resolve against its folder. */
