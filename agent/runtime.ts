@@ -87,6 +87,8 @@ export class Agent {
   onFix: (fix: Fix) => void = () => undefined;
   /** Which config layers run (bundle versions, where the zones come from), for the live status. */
   configInForce: Record<string, unknown> | null = null;
+  /** Replies made before the uplink exists (a rollback's ack at start); the last per topic, as the uplink keeps them. */
+  private readonly repliesBeforeStart = new Map<string, string>();
   /** Control topics (config bundles) the uplink subscribes to; set before start. */
   control: ControlSubscription | undefined;
 
@@ -121,7 +123,8 @@ export class Agent {
 
   /** A retained reply on a control topic (a config ack), sent now or once connected. */
   publishRetained(topic: string, payload: string): void {
-    this.uplink?.publishRetained(topic, payload);
+    if (this.uplink === null) this.repliesBeforeStart.set(topic, payload);
+    else this.uplink.publishRetained(topic, payload);
   }
 
   private detectSetup() {
@@ -144,6 +147,7 @@ export class Agent {
 
     const uplinkOptions = { ...c.mqtt, truckId: c.truckId, backfill: c.backfill, signer, status: () => this.liveStatus(), control: this.control };
     this.uplink = new Uplink(this.outbox, uplinkOptions);
+    for (const [topic, payload] of this.repliesBeforeStart) this.uplink.publishRetained(topic, payload);
     this.uplink.start();
     this.uplink.on("acked", (records) => this.compactNowAndThen(records.length));
 

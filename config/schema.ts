@@ -488,6 +488,12 @@ const OtaSchema = z
       "",
       "Topic level of fleet-wide bundles: <topicPrefix>/<fleetTopic>/config; no truck may carry this id.",
     ),
+    probationS: option(
+      integer.min(10).max(86_400),
+      300,
+      "s",
+      "A bundle is on trial this long after it is applied: if the agent ends abnormally meanwhile, the next start goes back to the previous bundle and refuses this one.",
+    ),
     publicKeyFile: optional(
       satisfies(isEd25519PublicKeyFile, "a readable Ed25519 public key (PEM)", "not a readable Ed25519 public key file"),
       "Fleet public key (PEM, from `config keygen`); when set, every bundle must carry a valid Ed25519 signature. Unset: unsigned bundles are accepted (a warning at start).",

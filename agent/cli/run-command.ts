@@ -22,11 +22,13 @@ export function runCommand(): Command {
       setLogLevel(opts.logLevel ?? config.log.level);
 
       const agent = new Agent(config, zones);
-      const manager = new ConfigManager(agent, startup.layers, zonesFrom, startup.publicKey);
+      const manager = new ConfigManager(agent, startup.layers, zonesFrom, startup.publicKey, startup.trials);
       agent.control = manager.subscription();
       if (opts.printRecords) agent.onRecord = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
       await agent.start();
       await untilSignal(() => void manager.reloadLocal());
+      // Asked to stop, not crashed: a bundle on trial has passed it.
+      manager.stop();
       await stopWithin(agent);
     });
 }

@@ -6,7 +6,7 @@
 import type { ConfigIssue } from "../errors.js";
 import type { Layers, ZonesSource } from "./layers.js";
 
-export type Verdict = "applied" | "rejected" | "ignored";
+export type Verdict = "applied" | "rejected" | "ignored" | "rolled_back";
 
 export interface ConfigAck {
   truckId: string;

@@ -4,9 +4,11 @@
  * layers and validated as a whole, stored as last-known-good, and only then applied — in one
  * synchronous step between two inputs (Agent.reconfigure). Anything that fails leaves the running
  * config as it was; the verdict goes to the log and, retained, to the ack topic.
+ *
+ * A bundle applied is on trial for `ota.probationS` (agent/ota/store.ts): the manager ends the
+ * trial when its time is up or the agent stops cleanly, and refuses a bundle rolled back at start.
  */
 import type { KeyObject } from "node:crypto";
-import { rmSync } from "node:fs";
 import { formatConfigIssue, MuckError, type ConfigIssue } from "../errors.js";
 import { logger } from "../log.js";
 import type { AgentConfig } from "../../config/schema.js";
@@ -19,7 +21,8 @@ import type { Channel } from "./bundle.js";
 import { checkBundle } from "./check.js";
 import { compose, type BundleLayer, type Layers, type ZonesSource } from "./layers.js";
 import { loadLocal } from "./startup.js";
-import { BundleStore } from "./store.js";
+import { currentBootId, NO_OPEN_TRIALS, type OpenTrials } from "./probation.js";
+import { BundleStore, sha256, type Refusal } from "./store.js";
 import { configTopics, type ConfigTopics } from "./topics.js";
 
 /** What the manager needs of the agent. */
@@ -44,15 +47,25 @@ export class ConfigManager {
   private readonly log = logger("config");
   private queue: Promise<void> = Promise.resolve();
 
+  /** Open trials of this run, by channel: each ends when its timer fires or at a clean stop. */
+  private readonly trials = new Map<Channel, NodeJS.Timeout>();
+  /** Fixed at start, like the rest of `ota`: a SIGHUP does not shorten or lengthen a trial. */
+  private readonly probationMs: number;
+  private readonly bootId = currentBootId();
+  /** Refused bundles already acked in this run: the broker re-delivers them at every reconnect. */
+  private readonly refusalsAcked = new Set<string>();
+
   constructor(
     private readonly agent: Reconfigurable,
     private layers: Layers,
     private zonesFrom: ZonesSource,
     private readonly publicKey: KeyObject | null,
+    openTrials: OpenTrials = NO_OPEN_TRIALS,
   ) {
     const local = layers.local.config;
     this.topics = configTopics(local);
     this.store = new BundleStore(local.dataDir);
+    this.probationMs = local.ota.probationS * 1000;
     agent.configInForce = { ...runningVersions(layers, zonesFrom) };
     if (local.ota.enabled && publicKey === null) {
       this.log.warn(
@@ -60,6 +73,16 @@ export class ConfigManager {
         "no ota.publicKeyFile: unsigned config bundles are accepted",
       );
     }
+    for (const trial of openTrials.rolledBack) {
+      const reason = this.store.refusal(trial.channel)?.reason;
+      this.report({ channel: trial.channel, version: trial.version, result: "rolled_back", reason });
+    }
+    for (const trial of openTrials.resumed) this.startTrialTimer(trial.channel);
+  }
+
+  /** A clean stop (SIGTERM, SIGINT): the bundles on trial did not bring the agent down. */
+  stop(): void {
+    for (const channel of [...this.trials.keys()]) this.endTrial(channel);
   }
 
   /** The uplink's subscription: both config topics, QoS 1; none when over the air is off. */
@@ -116,17 +139,33 @@ export class ConfigManager {
       return this.report({ channel, version, result: "rejected", errors: check.issues });
 
     const bundle = check.bundle!;
+    const refusal = this.store.refusal(channel);
+    if (refusal !== null && refusal.sha256 === sha256(text)) return this.refuse(channel, source, refusal);
     if (current !== null && bundle.version <= current.bundle.version) {
       const reason = `version ${bundle.version} is not newer than the running version ${current.bundle.version}`;
       return this.report({ channel, version, result: "ignored", reason });
     }
     const layer: BundleLayer = { channel, bundle, text, zones: check.zones ?? null };
-    this.apply(
-      { ...this.layers, [channel]: layer },
-      { channel, version, result: "applied" },
-      () => this.store.write(channel, text),
-      () => this.restoreStored(channel, current),
-    );
+    const trialBefore = this.store.trial(channel);
+    const persist = () => this.store.beginTrial(channel, bundle.version, text, this.bootId);
+    const unpersist = () => this.store.revert(channel, current?.text ?? null, trialBefore);
+    const next = { ...this.layers, [channel]: layer };
+    if (this.apply(next, { channel, version, result: "applied" }, persist, unpersist)) this.startTrial(channel);
+  }
+
+  /** The very bundle that was rolled back: rejected, acked once a run (not at every reconnect). */
+  private refuse(channel: Channel, source: string, refusal: Refusal): void {
+    if (this.refusalsAcked.has(refusal.sha256))
+      return void this.log.debug({ channel, version: refusal.version }, "refused bundle delivered again");
+    this.refusalsAcked.add(refusal.sha256);
+    const issue = {
+      file: source,
+      path: "",
+      expected: "a bundle other than the one rolled back",
+      found: `version ${refusal.version} again`,
+      message: refusal.reason,
+    };
+    this.report({ channel, version: refusal.version, result: "rejected", errors: [issue] });
   }
 
   private async judgeLocal(): Promise<boolean> {
@@ -195,9 +234,30 @@ export class ConfigManager {
     return true;
   }
 
-  private restoreStored(channel: Channel, previous: BundleLayer | null): void {
-    if (previous === null) rmSync(this.store.path(channel), { force: true });
-    else this.store.write(channel, previous.text);
+  /** A different bundle runs now: a refusal of the channel lapses, and the new one is on trial. */
+  private startTrial(channel: Channel): void {
+    if (this.store.refusal(channel) !== null) this.store.refuse(channel, null);
+    this.startTrialTimer(channel);
+  }
+
+  private startTrialTimer(channel: Channel): void {
+    clearTimeout(this.trials.get(channel));
+    const timer = setTimeout(() => this.endTrial(channel), this.probationMs);
+    timer.unref();
+    this.trials.set(channel, timer);
+  }
+
+  /** The bundle on trial passed: it is the last-known-good, with no way back to its predecessor. */
+  private endTrial(channel: Channel): void {
+    clearTimeout(this.trials.get(channel));
+    this.trials.delete(channel);
+    try {
+      this.store.endTrial(channel);
+      this.log.info({ channel, version: this.layers[channel]?.bundle.version ?? null }, "bundle passed its trial");
+    } catch (error) {
+      // Left open, the trial makes the next start roll the bundle back: safe, if needless.
+      this.log.error({ channel, err: (error as Error).message }, "ending the bundle's trial failed");
+    }
   }
 
   private report(outcome: Outcome): void {
@@ -208,6 +268,7 @@ export class ConfigManager {
       running: runningVersions(this.layers, this.zonesFrom),
     };
     if (outcome.result === "applied") this.log.info(fields, "config applied");
+    else if (outcome.result === "rolled_back") this.log.warn({ ...fields, reason: outcome.reason }, "config bundle rolled back");
     else if (outcome.result === "ignored")
       this.log.info({ ...fields, reason: outcome.reason }, "config bundle ignored");
     else

@@ -23,12 +23,15 @@ import {
   type Layers,
   type LocalLayer,
 } from "./layers.js";
+import { currentBootId, settleOpenTrials, type OpenTrials } from "./probation.js";
 import { BundleStore } from "./store.js";
 
 export interface StartupConfig {
   layers: Layers;
   composed: Composed;
   publicKey: KeyObject | null;
+  /** Bundles the last run had on trial when it ended without a clean stop, and what became of them. */
+  trials: OpenTrials;
 }
 
 const log = logger("config");
@@ -37,6 +40,9 @@ export async function loadStartupConfig(configFile: string): Promise<StartupConf
   const local = await loadLocal(configFile);
   const publicKey = fleetKey(local.config);
   const layers: Layers = { local, fleet: null, truck: null };
+  // Before the stored bundles are read: a rollback changes which ones there are.
+  const store = new BundleStore(local.config.dataDir);
+  const trials = settleOpenTrials(store, currentBootId(), local.config.ota.probationS);
   if (local.config.ota.enabled) {
     layers.fleet = await storedLayer("fleet", local.config, publicKey);
     layers.truck = await storedLayer("truck", local.config, publicKey);
@@ -44,7 +50,7 @@ export async function loadStartupConfig(configFile: string): Promise<StartupConf
 
   for (const channel of ["truck", "fleet"] as const) {
     const composition = compose(layers);
-    if (composition.composed !== undefined) return { layers, composed: composition.composed, publicKey };
+    if (composition.composed !== undefined) return { layers, composed: composition.composed, publicKey, trials };
 
     const dropped = layers[channel];
     if (dropped === null) continue;
@@ -55,7 +61,7 @@ export async function loadStartupConfig(configFile: string): Promise<StartupConf
     layers[channel] = null;
   }
   // The local layer alone is the config loadConfig validated.
-  return { layers, composed: compose(layers).composed!, publicKey };
+  return { layers, composed: compose(layers).composed!, publicKey, trials };
 }
 
 /** The local config file and its zone file; throws as `run` always has for a bad one. */

@@ -53,6 +53,7 @@ export async function startTruck(options: TruckOptions): Promise<Truck> {
     startup.layers,
     startup.composed.zonesFrom,
     startup.publicKey,
+    startup.trials,
   );
   agent.control = manager.subscription();
 
@@ -63,7 +64,10 @@ export async function startTruck(options: TruckOptions): Promise<Truck> {
     records: [],
     fixes: [],
     reconfiguredAt: [],
-    stop: () => agent.stop(),
+    stop: async () => {
+      await agent.stop();
+      manager.stop();
+    },
   };
   agent.onRecord = (record) => truck.records.push(record);
   agent.onFix = (fix) => truck.fixes.push(fix);
