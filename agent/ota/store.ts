@@ -134,8 +134,10 @@ export class BundleStore {
 
   /** Writes or removes (null) a file, durably either way: a removal undone by a cut would reopen a trial. */
   private put(file: string, text: string | null): void {
-    mkdirSync(this.dir, { recursive: true });
-    if (text !== null) return writeFileDurably(file, text, MODE);
+    if (text !== null) {
+      mkdirSync(this.dir, { recursive: true });
+      return writeFileDurably(file, text, MODE);
+    }
     if (!existsSync(file)) return;
     rmSync(file, { force: true });
     syncPath(this.dir);
