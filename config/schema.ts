@@ -492,7 +492,7 @@ const OtaSchema = z
       integer.min(10).max(86_400),
       300,
       "s",
-      "A bundle is on trial this long after it is applied: if the agent ends abnormally meanwhile, the next start goes back to the previous bundle and refuses this one.",
+      "A bundle is on trial this long after it is applied: if the agent dies meanwhile (not stopped, same boot), the next start puts the previous bundle back and refuses this one (see Over the air). Read at start.",
     ),
     publicKeyFile: optional(
       satisfies(isEd25519PublicKeyFile, "a readable Ed25519 public key (PEM)", "not a readable Ed25519 public key file"),

@@ -86,7 +86,7 @@ describe("the shipped example files", () => {
       inputs: {},
       status: { fileIntervalS: 5 },
       metrics: { host: "127.0.0.1" },
-      ota: { enabled: true, fleetTopic: "fleet" },
+      ota: { enabled: true, fleetTopic: "fleet", probationS: 300 },
     });
   });
 });
