@@ -22,7 +22,8 @@ export function runCommand(): Command {
       setLogLevel(opts.logLevel ?? config.log.level);
 
       const agent = new Agent(config, zones);
-      const manager = new ConfigManager(agent, startup.layers, zonesFrom, startup.publicKey, startup.trials);
+      const { layers, publicKey, trials } = startup;
+      const manager = new ConfigManager(agent, layers, zonesFrom, publicKey, trials);
       agent.control = manager.subscription();
       if (opts.printRecords) agent.onRecord = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
       await agent.start();

@@ -150,7 +150,8 @@ export class ConfigManager {
     const persist = () => this.store.beginTrial(channel, bundle.version, text, this.bootId);
     const unpersist = () => this.store.revert(channel, current?.text ?? null, trialBefore);
     const next = { ...this.layers, [channel]: layer };
-    if (this.apply(next, { channel, version, result: "applied" }, persist, unpersist)) this.startTrial(channel);
+    const applied = this.apply(next, { channel, version, result: "applied" }, persist, unpersist);
+    if (applied) this.startTrial(channel);
   }
 
   /** The very bundle that was rolled back: rejected, acked once a run (not at every reconnect). */
@@ -253,7 +254,8 @@ export class ConfigManager {
     this.trials.delete(channel);
     try {
       this.store.endTrial(channel);
-      this.log.info({ channel, version: this.layers[channel]?.bundle.version ?? null }, "bundle passed its trial");
+      const version = this.layers[channel]?.bundle.version ?? null;
+      this.log.info({ channel, version }, "bundle passed its trial");
     } catch (error) {
       // Left open, the trial makes the next start roll the bundle back: safe, if needless.
       this.log.error({ channel, err: (error as Error).message }, "ending the bundle's trial failed");
@@ -268,7 +270,8 @@ export class ConfigManager {
       running: runningVersions(this.layers, this.zonesFrom),
     };
     if (outcome.result === "applied") this.log.info(fields, "config applied");
-    else if (outcome.result === "rolled_back") this.log.warn({ ...fields, reason: outcome.reason }, "config bundle rolled back");
+    else if (outcome.result === "rolled_back")
+      this.log.warn({ ...fields, reason: outcome.reason }, "config bundle rolled back");
     else if (outcome.result === "ignored")
       this.log.info({ ...fields, reason: outcome.reason }, "config bundle ignored");
     else

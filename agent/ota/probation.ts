@@ -32,7 +32,10 @@ export function settleOpenTrials(store: BundleStore, bootId: string | null, prob
       const resumed = { ...trial, bootId };
       store.putTrial(channel, resumed);
       settled.resumed.push(resumed);
-      log.warn({ channel, version: trial.version }, "bundle on trial when the machine went down: its trial starts over");
+      log.warn(
+        { channel, version: trial.version },
+        "bundle on trial when the machine went down: its trial starts over",
+      );
       continue;
     }
     const reason =
@@ -40,7 +43,10 @@ export function settleOpenTrials(store: BundleStore, bootId: string | null, prob
       `applying it, so the previous ${channel} config is back`;
     store.rollBack(channel, reason);
     settled.rolledBack.push(trial);
-    log.error({ channel, version: trial.version }, "bundle on trial rolled back: the agent ended abnormally after applying it");
+    log.error(
+      { channel, version: trial.version },
+      "bundle on trial rolled back: the agent ended abnormally after applying it",
+    );
   }
   return settled;
 }

@@ -50,7 +50,8 @@ export async function loadStartupConfig(configFile: string): Promise<StartupConf
 
   for (const channel of ["truck", "fleet"] as const) {
     const composition = compose(layers);
-    if (composition.composed !== undefined) return { layers, composed: composition.composed, publicKey, trials };
+    if (composition.composed !== undefined)
+      return { layers, composed: composition.composed, publicKey, trials };
 
     const dropped = layers[channel];
     if (dropped === null) continue;

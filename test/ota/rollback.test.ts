@@ -83,6 +83,7 @@ describe("a bundle on probation", () => {
     expect(acks()[4]!.errors[0]!.message).toMatch(/^version 2 was refused/);
     expect(versionStored()).toBe(1);
     expect(existsSync(stored("refused.json"))).toBe(true);
+    expect(agent!.seen("bundle on trial rolled back: the agent ended abnormally after applying it")).toBe(1);
 
     // A newer bundle is taken; a clean stop ends its trial, so the next start keeps it.
     await push(signed(makeBundle(3, "truck:TRK-OTA", limit(45)), keys));
