@@ -42,6 +42,8 @@ export interface OutboxOptions {
   syncIntervalMs: number;
   /** How long to wait for another process to release the store, ms. Default 60 s. */
   lockWaitMs?: number;
+  /** LevelDB's write buffer, bytes; the agent sizes it from its byte budget (writeBufferFor). Default 1 MiB. */
+  writeBufferBytes?: number;
 }
 
 /**
@@ -123,7 +125,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   }
 
   static async open(folder: string, options: OutboxOptions): Promise<Outbox> {
-    const openOptions = { lockWaitMs: options.lockWaitMs ?? 60_000 };
+    const openOptions = { lockWaitMs: options.lockWaitMs ?? 60_000, writeBufferBytes: options.writeBufferBytes ?? 1024 * 1024 };
     const torn = tornLogTail(folder);
     let { db, quarantined } = await openStore(folder, openOptions);
     let outbox = new Outbox(db, options, folder);

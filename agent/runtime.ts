@@ -13,7 +13,7 @@ import type { ZoneIndex } from "../config/zones/zone.js";
 import type { AgentRecord, Fix } from "./contracts.js";
 import { logger } from "./log.js";
 import { Outbox, type StoreRecovery, type ThinPass } from "./outbox.js";
-import { StorageBudget } from "./storage-budget.js";
+import { StorageBudget, outboxOptionsFor } from "./storage-budget.js";
 import { AGENT_VERSION } from "./version.js";
 import { ClockWatch, GPS_DATE_FLOOR_MS } from "./clock.js";
 import { DetectStateFile } from "./detect/state-file.js";
@@ -136,7 +136,7 @@ export class Agent {
     const c = this.config;
     // Before the store opens: a key others can read stops the start with its path named.
     const signer = this.loadSigner();
-    this.outbox = await Outbox.open(join(c.dataDir, "outbox"), { syncIntervalMs: c.outbox.syncIntervalMs });
+    this.outbox = await Outbox.open(join(c.dataDir, "outbox"), outboxOptionsFor(c.outbox));
     const floor = Math.max(this.outbox.maxSeq + 1, readNextSeqHint(c.dataDir) ?? 1);
     const sequence = (this.sequence = SequenceStore.open(c.dataDir, floor));
     this.pipeline = new RecordPipeline(c, sequence, (record) => this.accept(record), Date.now, { dateFloorMs: GPS_DATE_FLOOR_MS, watch: this.clockWatch });

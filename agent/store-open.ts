@@ -17,7 +17,6 @@ import { MuckError } from "./errors.js";
 import { logger } from "./log.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
 
-const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * `level` is the store's entry point; on Node it is classic-level's ClassicLevel, whose
@@ -28,6 +27,8 @@ export type OutboxDb = ClassicLevel<string, string>;
 export interface StoreOpenOptions {
   /** How long to wait for another process to release the store, ms. */
   lockWaitMs: number;
+  /** LevelDB's write buffer (memtable and the write-ahead log it bounds), bytes. */
+  writeBufferBytes: number;
 }
 
 export interface QuarantinedStore {
@@ -47,9 +48,7 @@ export async function openStore(
   let quarantined: QuarantinedStore | null = null;
 
   for (let attempt = 0; ; attempt++) {
-    // A small write buffer: the gateway has little memory, and the write-ahead log it bounds is
-    // disk the byte budget has to leave room for.
-    const db = new Level<string, string>(folder, { valueEncoding: "utf8", writeBufferSize: WRITE_BUFFER_BYTES }) as unknown as OutboxDb;
+    const db = new Level<string, string>(folder, { valueEncoding: "utf8", writeBufferSize: options.writeBufferBytes }) as unknown as OutboxDb;
     try {
       await db.open();
       if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: performance.now() - started }, "store opened after waiting for its lock");

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Outbox } from "../../agent/outbox.js";
-import { StorageBudget } from "../../agent/storage-budget.js";
+import { StorageBudget, outboxOptionsFor } from "../../agent/storage-budget.js";
 import { Uplink } from "../../agent/uplink.js";
 import { buildZoneIndex } from "../../config/zones/index.js";
 import { seededRandom } from "../../simulator/prng.js";
@@ -36,7 +36,7 @@ const phase = (name: string) => {
   phases[`${name}Anon`] = Math.round(split.anonKb / 1024);
 };
 
-const outbox = await Outbox.open(join(dataDir, "outbox"), { syncIntervalMs: config.outbox.syncIntervalMs });
+const outbox = await Outbox.open(join(dataDir, "outbox"), outboxOptionsFor(config.outbox));
 const depthAtOpen = outbox.depth;
 phase("open");
 const uplinkOptions = { ...config.mqtt, truckId, backfill: config.backfill, reconnectMinMs: 200, reconnectMaxMs: 1000 };

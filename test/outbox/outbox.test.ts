@@ -1,12 +1,15 @@
 /** The outbox on a real LevelDB folder. */
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Outbox, recordKey } from "../../agent/outbox.js";
 import { SequenceStore } from "../../agent/sequence.js";
+import { outboxOptionsFor, writeBufferFor } from "../../agent/storage-budget.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
 import { recordMaker } from "./records-fixture.js";
 
+const MIB = 1024 * 1024;
 let dir: TempDir;
 beforeEach(async () => {
   dir = await makeTempDir("muck-outbox-");
@@ -130,5 +133,31 @@ describe("an unreadable record", () => {
     expect(reopened.depth).toBe(4);
     expect((await reopened.read(2, 0, 100)).length).toBe(4);
     await reopened.close();
+  });
+});
+
+describe("the outbox's write buffer", () => {
+  it("follows the byte budget: a sixteenth, between 256 KiB and 4 MiB", () => {
+    expect(writeBufferFor(4 * MIB)).toBe(MIB / 4);
+    expect(writeBufferFor(32 * MIB)).toBe(2 * MIB);
+    expect(writeBufferFor(512 * MIB)).toBe(4 * MIB);
+    expect(outboxOptionsFor({ syncIntervalMs: 200, maxBytes: 4 * MIB })).toEqual({ syncIntervalMs: 200, writeBufferBytes: MIB / 4 });
+  });
+
+  it("reaches LevelDB: a small buffer turns about a megabyte of records into tables, the default keeps them in its log", async () => {
+    const records = recordMaker(dir.path)(4000);
+    const tables = async (name: string, writeBufferBytes: number) => {
+      const folder = join(dir.path, name);
+      const outbox = await Outbox.open(folder, { syncIntervalMs: 0, writeBufferBytes });
+      for (let i = 0; i < records.length; i += 500) await Promise.all(records.slice(i, i + 500).map((r) => outbox.accept(r)));
+      await outbox.close();
+      return readdirSync(folder).filter((file) => file.endsWith(".ldb")).length;
+    };
+
+    const bytes = records.reduce((sum, r) => sum + JSON.stringify(r).length, 0);
+    expect(bytes).toBeGreaterThan(MIB);
+    expect(bytes).toBeLessThan(4 * MIB);
+    expect(await tables("small", MIB / 4)).toBeGreaterThan(0);
+    expect(await tables("default", 4 * MIB)).toBe(0);
   });
 });

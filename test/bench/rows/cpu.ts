@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { Outbox } from "../../../agent/outbox.js";
+import { outboxOptionsFor } from "../../../agent/storage-budget.js";
 import { buildZoneIndex } from "../../../config/zones/index.js";
 import { seededRandom } from "../../../simulator/prng.js";
 import { CITY_TIME_ZONE, makeCityZones } from "../../zones/city-zones.js";
@@ -21,7 +22,7 @@ export async function cpuRow(options: BenchOptions): Promise<RowResult> {
   const stream = truckStream(0, epochs);
   const zones = buildZoneIndex(makeCityZones(50, seededRandom(7)), { timeZone: CITY_TIME_ZONE });
   const config = benchConfig("BENCH-CPU");
-  const outbox = await Outbox.open(join(options.scratch, "cpu-outbox"), { syncIntervalMs: config.outbox.syncIntervalMs });
+  const outbox = await Outbox.open(join(options.scratch, "cpu-outbox"), outboxOptionsFor(config.outbox));
 
   let records = 0;
   const pending: Array<Promise<void>> = [];

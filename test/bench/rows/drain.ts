@@ -12,6 +12,7 @@ import type { AgentRecord } from "../../../agent/contracts.js";
 import { Outbox } from "../../../agent/outbox.js";
 import { Uplink, recordTopic, type UplinkStats } from "../../../agent/uplink.js";
 import { median, until, type BenchOptions, type RowResult } from "../measure.js";
+import { outboxOptionsFor } from "../../../agent/storage-budget.js";
 import { benchConfig } from "../truck-agent.js";
 import { positionRecords } from "./outbox.js";
 
@@ -19,7 +20,7 @@ const FILL_BATCH = 1000;
 let client = 0;
 
 export async function fillOutbox(folder: string, records: AgentRecord[]): Promise<Outbox> {
-  const outbox = await Outbox.open(folder, { syncIntervalMs: 200 });
+  const outbox = await Outbox.open(folder, outboxOptionsFor(benchConfig("BENCH-DRAIN").outbox));
   for (let i = 0; i < records.length; i += FILL_BATCH) {
     const accepted = records.slice(i, i + FILL_BATCH).map((record) => outbox.accept(record));
     await outbox.flush();

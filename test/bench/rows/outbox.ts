@@ -11,6 +11,8 @@ import { Level } from "level";
 import type { AgentRecord } from "../../../agent/contracts.js";
 import { Outbox, priorityOf, recordKey } from "../../../agent/outbox.js";
 import { RecordFactory } from "../../../agent/records.js";
+import { outboxOptionsFor } from "../../../agent/storage-budget.js";
+import { benchConfig } from "../truck-agent.js";
 import { alternate, median, timed, type BenchOptions, type RowResult } from "../measure.js";
 import { fixOf } from "../workload.js";
 import { truckAt } from "../../faults/truck-time.js";
@@ -27,9 +29,12 @@ export function positionRecords(count: number, truckId = "BENCH-OUTBOX", firstSe
 export async function outboxRow(options: BenchOptions): Promise<RowResult> {
   const records = positionRecords(options.quick ? 20_000 : 100_000);
   let run = 0;
+  // The agent's own options (group commit, the write buffer its default budget gets): BATCH
+  // stands in for what one commit interval gathers.
+  const agentOptions = outboxOptionsFor(benchConfig("BENCH-OUTBOX").outbox);
 
   const agentRun = async () => {
-    const outbox = await Outbox.open(join(options.scratch, `outbox-agent-${run++}`), { syncIntervalMs: 200 });
+    const outbox = await Outbox.open(join(options.scratch, `outbox-agent-${run++}`), agentOptions);
     const ms = await timed(async () => {
       for (let i = 0; i < records.length; i += BATCH) {
         const accepted = records.slice(i, i + BATCH).map((record) => outbox.accept(record));
