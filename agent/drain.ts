@@ -65,12 +65,12 @@ export class Drain {
 
   /** The next message of one class: one record, or as many as a batch may hold. */
   private async take(cls: PriorityClass, inFlight: ReadonlySet<number>): Promise<OutgoingMessage | null | "restarted"> {
-    const queue = await this.fill(cls);
+    const batching = cls !== 0 && this.backfill.minBacklog > 0 && this.outbox.depthOf(cls) >= this.backfill.minBacklog;
+    const queue = await this.fill(cls, batching ? this.backfill.maxRecords : 1);
     if (queue === "restarted") return queue;
     while (queue.length > 0 && inFlight.has(queue[0]!.seq)) this.advance(cls, 1);
     if (queue.length === 0) return null;
 
-    const batching = cls !== 0 && this.backfill.minBacklog > 0 && this.outbox.depthOf(cls) >= this.backfill.minBacklog;
     const candidates = batching ? leadingNotInFlight(queue, this.backfill.maxRecords, inFlight) : [queue[0]!];
     if (candidates.length === 1) return this.single(this.advance(cls, 1)[0]!);
 
@@ -85,14 +85,20 @@ export class Drain {
     return { records: [record], kind: record.kind, payload: JSON.stringify(sig === undefined ? record : { ...record, sig }) };
   }
 
-  private async fill(cls: PriorityClass): Promise<AgentRecord[] | "restarted"> {
-    if (this.readAhead[cls].length > 0) return this.readAhead[cls];
+  /**
+   * The class's read-ahead with at least `wanted` records where the store has them. Topped up, not
+   * only refilled when empty: otherwise every other batch took what a read of READ_AHEAD left over
+   * (56 records after a batch of 200), and a backlog drained in twice the messages it needed.
+   */
+  private async fill(cls: PriorityClass, wanted: number): Promise<AgentRecord[] | "restarted"> {
+    const queue = this.readAhead[cls];
+    if (queue.length >= wanted || (queue.length > 0 && this.outbox.depthOf(cls) <= queue.length)) return queue;
 
     const generation = this.generation;
-    const records = await this.outbox.read(cls, this.cursors[cls], READ_AHEAD);
+    const records = await this.outbox.read(cls, queue.at(-1)?.seq ?? this.cursors[cls], Math.max(READ_AHEAD, wanted));
     if (generation !== this.generation) return "restarted";
-    this.readAhead[cls] = records;
-    return records;
+    this.readAhead[cls].push(...records);
+    return this.readAhead[cls];
   }
 
   private advance(cls: PriorityClass, count: number): AgentRecord[] {

@@ -43,6 +43,27 @@ describe("compact batch format", () => {
     expect(json(decodeBatch(encodeBatch(odd)))).toEqual(json(odd));
   });
 
+  it("sends a position that only looks like the driver's shape as JSON, unchanged", () => {
+    const traps: Array<(r: AgentRecord) => void> = [
+      (r) => (r.gpsTime = r.gpsTime!.replace(".000Z", "Z")), // parses to the same instant, prints otherwise
+      (r) => (r.receivedAt = r.receivedAt.replace("Z", "+00:00")),
+      (r) => (r.timeUncertain = false as unknown as true),
+      (r) => (r.body = { ...r.body, dateCorrected: false }),
+      (r) => (r.body = { lon: r.body.lon, ...r.body }), // keys in another order
+      (r) => (r.id = `${r.id}x`),
+      (r) => Object.assign(r, { note: "extra" }),
+      (r) => {
+        const { prev, ...rest } = r;
+        for (const key of Object.keys(r)) delete (r as unknown as Record<string, unknown>)[key];
+        Object.assign(r, { prev, ...rest }); // prev first
+      },
+    ];
+    const records = positions(traps.length + 2).map((r) => structuredClone(r));
+    traps.forEach((trap, i) => trap(records[i + 1]!));
+    const back = decodeBatch(encodeBatch(records));
+    expect(json(back)).toEqual(json(records));
+  });
+
   it("carries other kinds and foreign shapes as JSON, links and all", () => {
     const records = hourOfRecords({ seconds: 400 });
     const weights = records.filter((r) => r.kind === "weight");
