@@ -123,3 +123,27 @@ describe("reference consumer", () => {
     expect(consumer.skipped).toBe(1);
   });
 });
+
+describe("the in-flight window", () => {
+  it("refills as PUBACKs arrive, without waiting for LevelDB to delete what they acknowledged", async () => {
+    const records = Array.from({ length: 40 }, (_, i) => position(i));
+    await Promise.all(records.map((r) => outbox.accept(r)));
+
+    // Deletes held back until the test lets them go: a store on slow flash.
+    const release: Array<() => void> = [];
+    const realAck = outbox.ack.bind(outbox);
+    outbox.ack = async (acked) => {
+      await new Promise<void>((resolve) => release.push(resolve));
+      return realAck(acked);
+    };
+    const uplink = startUplink({ maxInFlight: 4, backfill: { minBacklog: 0, maxRecords: 200, maxBytes: 4800 } });
+
+    // Every record reaches the broker while not one delete has finished.
+    await waitFor(() => uplink.stats().acknowledged === records.length, 5000, "all acknowledged");
+    expect(arrivals().map((r) => r.seq)).toEqual(records.map((r) => r.seq));
+    expect(outbox.depth).toBe(records.length);
+
+    for (const go of release.splice(0)) go();
+    await waitFor(() => outbox.depth === 0, 5000, "deleted");
+  });
+});
