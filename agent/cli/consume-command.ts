@@ -6,9 +6,9 @@
  */
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import mqtt from "mqtt";
 import { ReferenceConsumer, type ReceivedMessage } from "../consumer.js";
 import { MuckError } from "../errors.js";
+import { subscribeUntilDone } from "./subscription.js";
 
 interface ConsumeOptions {
   url?: string;
@@ -60,39 +60,12 @@ export function readMessages(file: string): ReceivedMessage[] {
     });
 }
 
-/**
- * Subscribes and collects until SIGINT/SIGTERM, `--duration`, or `--idle-exit` seconds after the
- * last message (counted from the first one, so a consumer started before the trucks waits).
- * The message handler is attached before the connection opens: a persistent session delivers
- * what queued while the consumer was away right after CONNACK, and those must not be missed.
- */
-async function subscribe(opts: ConsumeOptions, consumer: ReferenceConsumer): Promise<void> {
-  const client = mqtt.connect(opts.url!, { clientId: opts.clientId, clean: false, protocolVersion: Number(opts.protocol) as 4 | 5, reconnectPeriod: 1000 });
-  let idleTimer: NodeJS.Timeout | null = null;
-
-  const done = new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    if (opts.duration !== undefined) setTimeout(stop, Number(opts.duration) * 1000).unref();
-    client.on("message", (topic, payload) => {
-      if (opts.idleExit !== undefined) {
-        if (idleTimer !== null) clearTimeout(idleTimer);
-        idleTimer = setTimeout(stop, Number(opts.idleExit) * 1000);
-      }
-      if (opts.save !== undefined) appendFileSync(opts.save, `${JSON.stringify({ topic, payload: payload.toString("base64") })}\n`);
-      for (const record of consumer.receive({ topic, payload })) {
-        if (opts.follow) process.stdout.write(`${JSON.stringify(record)}\n`);
-      }
-    });
+/** Subscribes (agent/cli/subscription.ts) and hands every message to the consumer. */
+function subscribe(opts: ConsumeOptions, consumer: ReferenceConsumer): Promise<void> {
+  return subscribeUntilDone(opts, (topic, payload) => {
+    if (opts.save !== undefined) appendFileSync(opts.save, `${JSON.stringify({ topic, payload: payload.toString("base64") })}\n`);
+    for (const record of consumer.receive({ topic, payload })) {
+      if (opts.follow) process.stdout.write(`${JSON.stringify(record)}\n`);
+    }
   });
-
-  await new Promise<void>((resolve, reject) => {
-    client.once("connect", () => resolve());
-    client.once("error", reject);
-  });
-  await client.subscribeAsync(`${opts.prefix}/+/+`, { qos: 1 });
-  await done;
-  if (idleTimer !== null) clearTimeout(idleTimer);
-  await client.endAsync();
 }

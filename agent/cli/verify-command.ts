@@ -6,12 +6,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import mqtt from "mqtt";
 import type { AgentRecord } from "../contracts.js";
 import { isRecord, unpackMessage } from "../consumer.js";
 import { MuckError } from "../errors.js";
 import { readKeysFile } from "../trail/keys-file.js";
 import { verifyTruck, type TruckVerdict } from "../trail/verifier.js";
+import { subscribeUntilDone } from "./subscription.js";
 
 interface VerifyCommandOptions {
   keys: string;
@@ -88,27 +88,6 @@ export function readRecords(file: string): AgentRecord[] {
 
 async function subscribe(opts: VerifyCommandOptions): Promise<AgentRecord[]> {
   const records: AgentRecord[] = [];
-  const client = mqtt.connect(opts.url!, { clientId: opts.clientId, clean: false, protocolVersion: Number(opts.protocol) as 4 | 5, reconnectPeriod: 1000 });
-  let idleTimer: NodeJS.Timeout | null = null;
-  const done = new Promise<void>((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-    if (opts.duration !== undefined) setTimeout(resolve, Number(opts.duration) * 1000).unref();
-    client.on("message", (topic, payload) => {
-      if (opts.idleExit !== undefined) {
-        if (idleTimer !== null) clearTimeout(idleTimer);
-        idleTimer = setTimeout(resolve, Number(opts.idleExit) * 1000);
-      }
-      records.push(...(unpackMessage({ topic, payload }) ?? []));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    client.once("connect", () => resolve());
-    client.once("error", reject);
-  });
-  await client.subscribeAsync(`${opts.prefix}/+/+`, { qos: 1 });
-  await done;
-  if (idleTimer !== null) clearTimeout(idleTimer);
-  await client.endAsync();
+  await subscribeUntilDone(opts, (topic, payload) => records.push(...(unpackMessage({ topic, payload }) ?? [])));
   return records;
 }

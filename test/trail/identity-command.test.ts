@@ -3,12 +3,14 @@
  * operator runs them: real processes, real files, the registration `identity init` prints used
  * as the keys file.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import mqtt from "mqtt";
 import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadPrivateKey, trailSigner } from "../../agent/trail/identity.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+import { startAedes } from "../mqtt/aedes-broker.js";
 import { honestRecords, publish, TRUCK } from "./stream.js";
 
 const CLI = join(import.meta.dirname, "../../agent/cli/main.ts");
@@ -108,4 +110,47 @@ describe("muck-agent verify --file", () => {
     expect(JSON.parse(caught.stdout.split("\n")[0]!).modified.length).toBeGreaterThan(0);
     expect(JSON.parse(caught.stdout.trim().split("\n").at(-1)!)).toEqual({ trucks: 1, tampered: [TRUCK] });
   }, 120_000);
+});
+
+describe("muck-agent verify --url", () => {
+  it("verifies what queued for its persistent session while it was away, and finds a record changed on the way", async () => {
+    const { stdout } = init();
+    const keys = keysFileFrom(stdout);
+    const signer = trailSigner(loadPrivateKey(join(dir.path, "id", "identity.key")));
+    const broker = await startAedes();
+    try {
+      const verifyNow = (clientId: string) =>
+        new Promise<{ code: number; stdout: string }>((resolve) =>
+          execFile(process.execPath, ["--import", "tsx", CLI, "verify", "--keys", keys, "--url", broker.url, "--client-id", clientId, "--idle-exit", "1", "--duration", "15"], { env: { ...process.env, MUCK_LOG_LEVEL: "silent" } }, (error, out) =>
+            resolve({ code: error === null ? 0 : Number(error.code), stdout: out }),
+          ),
+        );
+      const messages = publish(honestRecords(120), signer);
+      const sendAll = async (clientId: string, change: (m: (typeof messages)[number], i: number) => Buffer) => {
+        const session = await mqtt.connectAsync(broker.url, { clientId, clean: false });
+        await session.subscribeAsync("muck/+/+", { qos: 1 });
+        await session.endAsync();
+        const truck = await mqtt.connectAsync(broker.url, { clientId: TRUCK });
+        for (const [i, m] of messages.entries()) await truck.publishAsync(m.topic, change(m, i), { qos: 1 });
+        await truck.endAsync();
+      };
+
+      await sendAll("platform-honest", (m) => m.payload);
+      const honest = await verifyNow("platform-honest");
+      expect(honest.code).toBe(0);
+      const verdict = JSON.parse(honest.stdout.split("\n")[0]!);
+      expect(verdict).toMatchObject({ truckId: TRUCK, tampered: false, missing: [] });
+      expect(verdict.verified).toBe(verdict.records);
+      expect(verdict.records).toBeGreaterThan(100);
+
+      const single = messages.findIndex((m) => !m.topic.endsWith("/batch") && m.payload.includes('"weightKg":'));
+      expect(single).toBeGreaterThanOrEqual(0);
+      await sendAll("platform-tampered", (m, i) => (i === single ? Buffer.from(m.payload.toString().replace('"weightKg":', '"weightKg":1')) : m.payload));
+      const caught = await verifyNow("platform-tampered");
+      expect(caught.code).toBe(1);
+      expect(JSON.parse(caught.stdout.split("\n")[0]!).modified.length).toBe(1);
+    } finally {
+      await broker.close();
+    }
+  }, 60_000);
 });
