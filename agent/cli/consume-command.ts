@@ -8,16 +8,10 @@ import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { ReferenceConsumer, type ReceivedMessage } from "../consumer.js";
 import { MuckError } from "../errors.js";
-import { subscribeUntilDone } from "./subscription.js";
+import { subscribeUntilDone, type SubscriptionOptions } from "./subscription.js";
 
-interface ConsumeOptions {
-  url?: string;
+interface ConsumeOptions extends SubscriptionOptions {
   file?: string;
-  prefix: string;
-  protocol: "4" | "5";
-  clientId: string;
-  duration?: string;
-  idleExit?: string;
   save?: string;
   follow: boolean;
 }

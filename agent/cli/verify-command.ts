@@ -11,17 +11,11 @@ import { isRecord, unpackMessage } from "../consumer.js";
 import { MuckError } from "../errors.js";
 import { readKeysFile } from "../trail/keys-file.js";
 import { verifyTruck, type TruckVerdict } from "../trail/verifier.js";
-import { subscribeUntilDone } from "./subscription.js";
+import { subscribeUntilDone, type SubscriptionOptions } from "./subscription.js";
 
-interface VerifyCommandOptions {
+interface VerifyCommandOptions extends SubscriptionOptions {
   keys: string;
   file?: string;
-  url?: string;
-  prefix: string;
-  protocol: "4" | "5";
-  clientId: string;
-  duration?: string;
-  idleExit?: string;
   replayWindow: string;
 }
 
