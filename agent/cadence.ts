@@ -12,6 +12,7 @@
  */
 import distance from "@turf/distance";
 import type { Fix, WeightSample } from "./contracts.js";
+import { isoMs } from "./iso-time.js";
 
 export interface PositionCadenceOptions {
   minPeriodS: number;
@@ -43,7 +44,7 @@ export class PositionCadence {
     if (!fix.valid || fix.lat === null || fix.lon === null) return false;
 
     const current: Recorded = {
-      atMs: fix.time === null ? fix.receivedAtMs : Date.parse(fix.time),
+      atMs: fix.time === null ? fix.receivedAtMs : isoMs(fix.time),
       gpsTime: fix.time !== null,
       lat: fix.lat,
       lon: fix.lon,
@@ -98,7 +99,7 @@ export class WeightCadence {
   constructor(private readonly options: WeightCadenceOptions) {}
 
   offer(sample: WeightSample): boolean {
-    const atMs = Date.parse(sample.time);
+    const atMs = isoMs(sample.time);
     const last = this.last;
     const due =
       last === null ||

@@ -20,6 +20,7 @@
  */
 import distance from "@turf/distance";
 import type { Fix } from "./contracts.js";
+import { isoMs } from "./iso-time.js";
 
 export type GateRejection = "invalid" | "hdop" | "jump" | "time" | "null_island";
 
@@ -106,5 +107,5 @@ function consistentTime(from: Anchor, to: Anchor): boolean {
 }
 
 function fixTimeMs(fix: Fix): number {
-  return fix.time === null ? fix.receivedAtMs : Date.parse(fix.time);
+  return fix.time === null ? fix.receivedAtMs : isoMs(fix.time);
 }

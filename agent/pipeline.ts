@@ -12,6 +12,7 @@ import type { AgentEvent, AgentRecord, Fix, WeightSample } from "./contracts.js"
 import { PositionCadence, WeightCadence } from "./cadence.js";
 import { ClockWatch, correctWeekRollover } from "./clock.js";
 import { FixGate, type GateRejection } from "./fix-gate.js";
+import { isoMs } from "./iso-time.js";
 import { DetectionEngine, type DetectionSetup } from "./detect/engine.js";
 import { NoFixWatch } from "./no-fix-watch.js";
 import { RecordFactory, type SequenceSource } from "./records.js";
@@ -134,7 +135,7 @@ export class RecordPipeline {
   }
 
   onWeight(sample: WeightSample): void {
-    if (this.weights.offer(sample)) this.emit(this.records.weight(sample, this.gpsTimeNear(Date.parse(sample.time))));
+    if (this.weights.offer(sample)) this.emit(this.records.weight(sample, this.gpsTimeNear(isoMs(sample.time))));
     this.detection?.onWeight(sample);
   }
 

@@ -14,6 +14,7 @@ import { localTime, minuteSpan, withinSpan } from "../../config/zones/local-time
 import type { ZoneIndex } from "../../config/zones/zone.js";
 import type { AntennaReport } from "../../drivers/gps/antenna.js";
 import type { AgentEvent, Fix, WeightSample } from "../contracts.js";
+import { isoMs } from "../iso-time.js";
 import { ConditionWatch } from "./condition-watch.js";
 import { ContextRecorder } from "./context-recorder.js";
 import { GnssWatch } from "./gnss-watch.js";
@@ -124,7 +125,7 @@ export class DetectionEngine {
     // Only a valid fix's time is GPS time: before its first fix a receiver reports its own
     // free-running clock (1980 after a cold start), which would make decades of "silence". Other
     // epochs are placed by the gateway clock and the offset learned at the last valid fix.
-    const dated = fix.valid && fix.time !== null ? Date.parse(fix.time) : null;
+    const dated = fix.valid && fix.time !== null ? isoMs(fix.time) : null;
     if (dated !== null) {
       this.gatewayToGpsMs = dated - fix.receivedAtMs;
       this.offsetKnown = true;
@@ -145,7 +146,7 @@ export class DetectionEngine {
     // hours or years off GPS time: judged, it would pin the load watch's settling (and the
     // engine's clock) to that wrong time. Such weights are on record, not judged.
     if (!this.offsetKnown) return;
-    const atMs = this.gpsTimeOf(Date.parse(sample.time));
+    const atMs = this.gpsTimeOf(isoMs(sample.time));
     this.advance(atMs);
     this.recorder.weight(sample, atMs);
 

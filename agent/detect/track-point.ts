@@ -4,6 +4,7 @@
  * capture decides exactly what the truck decided live.
  */
 import type { Fix } from "../contracts.js";
+import { isoMs } from "../iso-time.js";
 import { distanceM } from "./geo.js";
 
 export interface TrackPoint {
@@ -16,7 +17,7 @@ export interface TrackPoint {
 /** Null when the fix has no position or no date (before the receiver's first RMC or ZDA). */
 export function trackPointOf(fix: Fix, previous: TrackPoint | null): TrackPoint | null {
   if (fix.time === null || fix.lat === null || fix.lon === null) return null;
-  const atMs = Date.parse(fix.time);
+  const atMs = isoMs(fix.time);
   const here = { atMs, lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh ?? 0 };
   if (fix.speedKmh !== null || previous === null || atMs <= previous.atMs) return here;
 

@@ -52,15 +52,22 @@ export function buildZoneIndex(zones: readonly Zone[], options: ZoneIndexOptions
     if (tree === null) return [];
     const { dLon, dLat } = degreesAround(radiusM, lat);
     const found = tree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat);
-    return found.sort((a, b) => a - b).map((index) => entries[index]!);
+    // Loops, no closures per query: per candidate is what grows with the zone count (row 3).
+    found.sort(ascending);
+    const result = new Array<Entry>(found.length);
+    for (let i = 0; i < found.length; i++) result[i] = entries[found[i]!]!;
+    return result;
   };
 
-  const placed = (lon: number, lat: number, local: LocalTime, marginM: number): Placed[] =>
-    candidates(lon, lat, marginM).flatMap((entry) => {
-      if (!entry.schedule.isActive(local)) return [];
+  const placed = (lon: number, lat: number, local: LocalTime, marginM: number): Placed[] => {
+    const result: Placed[] = [];
+    for (const entry of candidates(lon, lat, marginM)) {
+      if (!entry.schedule.isActive(local)) continue;
       const placement = entry.shape.place(lon, lat);
-      return placement.distanceM <= marginM ? [{ entry, placement }] : [];
-    });
+      if (placement.distanceM <= marginM) result.push({ entry, placement });
+    }
+    return result;
+  };
 
   return {
     zones,
@@ -104,6 +111,10 @@ function localTimeByMinute(timeZone: string): (atMs: number) => LocalTime {
     }
     return local;
   };
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 function buildTree(boxes: Bbox[]): Flatbush | null {

@@ -19,6 +19,7 @@
 import { EventEmitter } from "node:events";
 import type { WeightKind, WeightSample } from "../../agent/contracts.js";
 import { logger, type Logger } from "../../agent/log.js";
+import { isoTime } from "../../agent/iso-time.js";
 import { FAULT_KINDS, isFault, type FaultKind, type ScaleCodec } from "./codec.js";
 import { FrameSplitter, type SplitEvent } from "./frames.js";
 import { SCALE_CODECS, SCALE_PROTOCOLS, type ScaleProtocol } from "./registry.js";
@@ -174,7 +175,7 @@ export class ScaleDriver extends EventEmitter<ScaleDriverEvents> {
     }
 
     const { weightKg, kind, stable, overload, error } = decoded;
-    const time = new Date(this.clock()).toISOString();
+    const time = isoTime(this.clock());
     this.warnOnOtherKind(kind);
     this.emit("sample", { time, weightKg, kind, stable, overload, error });
 

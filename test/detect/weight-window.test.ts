@@ -6,6 +6,15 @@ import { describe, expect, it } from "vitest";
 import { WeightWindow, type WeightReading } from "../../agent/detect/weight-window.js";
 import { seededRandom } from "../../simulator/prng.js";
 
+/** The median as the filter defines it: of the stable readings when at least half are stable. */
+function medianFromScratch(readings: WeightReading[]): number {
+  const stable = readings.filter((r) => r.stable);
+  const chosen = stable.length * 2 >= readings.length ? stable : readings;
+  const sorted = chosen.map((r) => r.kg).sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 function fromScratch(readings: WeightReading[]) {
   const sorted = readings.map((r) => r.kg).sort((a, b) => a - b);
   const quarter = Math.floor(sorted.length / 4);
@@ -36,9 +45,35 @@ describe("weight window", () => {
     expect(checked).toBe(2000);
 
     window.clear();
+    expect(window.median()).toBeNull();
     expect(window.interquartileMean()).toBeNull();
     window.add({ atMs: 0, kg: 500, stable: true });
     expect(window.interquartileMean()).toBe(500);
     expect(window.median()).toBe(500);
+  });
+
+  it("answers the median of exactly the readings inside the window, stable ones preferred", () => {
+    const next = seededRandom(7);
+    const windowMs = 5000;
+    const window = new WeightWindow(windowMs);
+    const all: WeightReading[] = [];
+    let withNaN = 0;
+
+    for (let i = 0; i < 3000; i++) {
+      // Runs of unstable readings (so the choice flips both ways), repeats, and now and then an
+      // overload frame without a number (NaN), which must give what the sort gave.
+      const atMs = i * 100 + (i > 1500 ? 7000 : 0);
+      const noNumber = next() < 0.01;
+      const kg = noNumber ? Number.NaN : 9000 + Math.round(next() * 40) * 25;
+      const stable = Math.floor(i / 37) % 3 === 0 ? next() < 0.2 : next() < 0.8;
+      const reading = { atMs, kg, stable };
+      window.add(reading);
+      all.push(reading);
+
+      const inside = all.filter((r) => r.atMs > atMs - windowMs);
+      if (inside.some((r) => Number.isNaN(r.kg))) withNaN++;
+      expect(window.median()).toBe(medianFromScratch(inside));
+    }
+    expect(withNaN).toBeGreaterThan(100);
   });
 });
