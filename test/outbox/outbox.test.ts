@@ -137,10 +137,10 @@ describe("an unreadable record", () => {
 });
 
 describe("the outbox's write buffer", () => {
-  it("follows the byte budget: a sixteenth, between 256 KiB and 4 MiB", () => {
+  it("follows the byte budget: a sixteenth, between 256 KiB and 1 MiB", () => {
     expect(writeBufferFor(4 * MIB)).toBe(MIB / 4);
-    expect(writeBufferFor(32 * MIB)).toBe(2 * MIB);
-    expect(writeBufferFor(512 * MIB)).toBe(4 * MIB);
+    expect(writeBufferFor(8 * MIB)).toBe(MIB / 2);
+    expect(writeBufferFor(512 * MIB)).toBe(MIB);
     expect(outboxOptionsFor({ syncIntervalMs: 200, maxBytes: 4 * MIB })).toEqual({ syncIntervalMs: 200, writeBufferBytes: MIB / 4 });
   });
 
