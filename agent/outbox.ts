@@ -238,7 +238,7 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
   }
 
   /** The broker acknowledged these records: delete them. */
-  async ack(records: readonly AgentRecord[]): Promise<void> {
+  async ack(records: ReadonlyArray<Pick<AgentRecord, "seq" | "kind">>): Promise<void> {
     if (this.closed) return;
     const keys = records.map((r) => ({ key: recordKey(priorityOf(r), r.seq), cls: priorityOf(r) })).filter(({ key }) => !this.deleting.has(key));
     if (keys.length === 0) return;

@@ -17,6 +17,16 @@ import { MuckError } from "./errors.js";
 import { logger } from "./log.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
 
+/**
+ * LevelDB reads its table files through mmap, and every page a read touches counts in the
+ * agent's resident memory until the table leaves LevelDB's table cache (max_open_files − 10
+ * tables). With the default of 1000 the full key scan at open left the whole store mapped: a
+ * million buffered records added 130 MB of RSS (benchmark row 6), a full 512 MiB budget would
+ * add 512 MB. 74 is LevelDB's floor (it raises anything lower to it): at most 64 tables mapped,
+ * and with 1 MiB tables (LevelDB's smallest) about 64 MiB however big the backlog (the few
+ * level-0 tables are the write buffer's size).
+ */
+export const STORE_TUNING = { maxOpenFiles: 74, maxFileSize: 1024 * 1024 } as const;
 
 /**
  * `level` is the store's entry point; on Node it is classic-level's ClassicLevel, whose
@@ -48,7 +58,7 @@ export async function openStore(
   let quarantined: QuarantinedStore | null = null;
 
   for (let attempt = 0; ; attempt++) {
-    const db = new Level<string, string>(folder, { valueEncoding: "utf8", writeBufferSize: options.writeBufferBytes }) as unknown as OutboxDb;
+    const db = new Level<string, string>(folder, { valueEncoding: "utf8", writeBufferSize: options.writeBufferBytes, ...STORE_TUNING }) as unknown as OutboxDb;
     try {
       await db.open();
       if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: performance.now() - started }, "store opened after waiting for its lock");
@@ -79,7 +89,7 @@ export async function openStore(
 export async function* salvage(quarantinedPath: string, keyRange: { gte: string; lt: string }): AsyncGenerator<[string, string]> {
   // `level` re-exports classic-level on Node without its static repair().
   await ClassicLevel.repair(quarantinedPath);
-  const db = new Level<string, string>(quarantinedPath, { valueEncoding: "utf8" });
+  const db = new Level<string, string>(quarantinedPath, { valueEncoding: "utf8", ...STORE_TUNING });
   await db.open();
   try {
     for await (const entry of db.iterator(keyRange)) yield entry;

@@ -91,12 +91,21 @@ export function recordTopic(prefix: string, truckId: string, kind: string): stri
   return `${prefix}/${truckId}/${kind}`;
 }
 
+/** What a PUBACK needs of a record: which one it was. */
+export type SentRecord = Pick<AgentRecord, "id" | "seq" | "kind">;
+
 interface InFlight {
-  records: AgentRecord[];
+  /**
+   * Only id, seq and kind, not the records: a backlog drains at tens of thousands of records a
+   * second, and whole records held until their PUBACK outlived the young generation, so V8
+   * promoted them and the old generation grew by tens of megabytes between its collections
+   * (benchmark row 6).
+   */
+  records: SentRecord[];
   sentAtMs: number;
 }
 
-export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; connected: []; disconnected: [reason: string] }> {
+export class Uplink extends EventEmitter<{ acked: [records: SentRecord[]]; connected: []; disconnected: [reason: string] }> {
   private client: MqttClient | null = null;
   private connected = false;
   private stopped = true;
@@ -375,7 +384,7 @@ export class Uplink extends EventEmitter<{ acked: [records: AgentRecord[]]; conn
   private publish(client: MqttClient, message: OutgoingMessage): void {
     const number = ++this.messageNumber;
     // Monotonic: a gateway clock set back or forward must not fake or hide a half-open link.
-    this.inFlight.set(number, { records: message.records, sentAtMs: performance.now() });
+    this.inFlight.set(number, { records: message.records.map(({ id, seq, kind }) => ({ id, seq, kind })), sentAtMs: performance.now() });
     this.armPubackWatch();
     for (const record of message.records) this.inFlightRecordSeqs.add(record.seq);
     this.counters.published++;

@@ -1,0 +1,69 @@
+/**
+ * What a big store costs in resident memory: LevelDB maps its table files, and the full key scan
+ * at open touches every one. The store's options must bound how many stay mapped.
+ */
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Outbox, recordKey } from "../../agent/outbox.js";
+import { openStore } from "../../agent/store-open.js";
+import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+
+const MIB = 1024 * 1024;
+const VALUE_BYTES = 8 * 1024;
+
+let dir: TempDir;
+beforeEach(async () => {
+  dir = await makeTempDir("muck-store-memory-");
+});
+afterEach(async () => {
+  await dir.remove();
+});
+
+/**
+ * `mib` MiB of incompressible values under record keys, written through the agent's own store
+ * options. Each batch also rewrites one key after them, as the outbox does its chain head: the
+ * flushed tables then overlap and compaction merges them into tables of its own size, instead of
+ * moving each one down as it is.
+ */
+async function fillStore(folder: string, mib: number): Promise<void> {
+  const { db } = await openStore(folder, { lockWaitMs: 1000, writeBufferBytes: MIB });
+  const perBatch = MIB / VALUE_BYTES;
+  for (let batch = 0; batch < mib; batch++) {
+    const ops = Array.from({ length: perBatch }, (_, i) => ({
+      type: "put" as const,
+      key: recordKey(2, batch * perBatch + i + 1),
+      value: randomBytes(VALUE_BYTES * 0.75).toString("base64"),
+    }));
+    await db.batch([...ops, { type: "put", key: "t!head", value: String(batch) }]);
+  }
+  await db.close();
+}
+
+/** Table files of `folder` this process has mapped now (Linux). */
+function mappedTables(folder: string): Set<string> {
+  const lines = readFileSync("/proc/self/maps", "utf8").split("\n");
+  return new Set(lines.map((line) => line.slice(line.indexOf("/"))).filter((path) => path.startsWith(`${folder}/`) && path.endsWith(".ldb")));
+}
+
+describe("a store of many tables", () => {
+  it("keeps at most 64 tables of at most ~1 MiB mapped after the full scan at open", async () => {
+    const folder = join(dir.path, "outbox");
+    await fillStore(folder, 100);
+    const tables = readdirSync(folder).filter((name) => name.endsWith(".ldb"));
+    // The test means something only if the store has more tables than may stay mapped.
+    expect(tables.length).toBeGreaterThan(80);
+
+    const outbox = await Outbox.open(folder, { syncIntervalMs: 10 });
+    expect(outbox.depth).toBe(100 * (MIB / VALUE_BYTES));
+    const mapped = mappedTables(folder);
+    await outbox.close();
+
+    expect(mapped.size).toBeGreaterThan(0);
+    expect(mapped.size).toBeLessThanOrEqual(64);
+    // LevelDB ends a table once it passes maxFileSize, so one can exceed it by a block.
+    const largest = Math.max(...tables.map((name) => statSync(join(folder, name), { throwIfNoEntry: false })?.size ?? 0));
+    expect(largest).toBeLessThan(1.25 * MIB);
+  }, 60_000);
+});
