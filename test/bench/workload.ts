@@ -40,6 +40,7 @@ export interface TruckStream {
   /** GPS time of the first epoch of each chunk pair, ms. */
   timesMs: number[];
   sentences: number;
+  /** The sentences as strings, for row 1's bare parse loop; empty unless asked for. */
   lines: string[];
 }
 
@@ -47,7 +48,7 @@ export interface TruckStream {
  * `epochs` epochs from `firstEpoch`, as chunk pairs of `epochsPerChunk` epochs of GPS bytes and the
  * scale frames of the same 100 ms slots (one frame per epoch: 10 Hz).
  */
-export function truckStream(firstEpoch: number, epochs: number, epochsPerChunk = 2): TruckStream {
+export function truckStream(firstEpoch: number, epochs: number, keepLines = false, epochsPerChunk = 2): TruckStream {
   const stream: TruckStream = { gps: [], scale: [], timesMs: [], sentences: 0, lines: [] };
   let weightKg = 9000;
   for (let e = firstEpoch; e < firstEpoch + epochs; e += epochsPerChunk) {
@@ -57,7 +58,7 @@ export function truckStream(firstEpoch: number, epochs: number, epochsPerChunk =
     for (let i = e; i < Math.min(e + epochsPerChunk, firstEpoch + epochs); i++) {
       const state = truckAt(i);
       const lines = epochLines(state);
-      stream.lines.push(...lines);
+      if (keepLines) stream.lines.push(...lines);
       stream.sentences += lines.length;
       gps += lines.map((line) => `${line}\r\n`).join("");
       weightKg = state.weightKg ?? weightKg;

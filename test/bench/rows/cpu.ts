@@ -4,6 +4,10 @@
  * the whole input path — framing, parsing, fix assembly, detection with 50 zones, records into a
  * real LevelDB outbox with group commit — replayed as fast as it goes. --quick replays six
  * minutes and scales by ten.
+ *
+ * Two hours go through one agent and the second is the figure: the agent runs for months, and
+ * what a gateway pays every hour is the steady state. The first hour also pays V8 compiling the
+ * input path (0.3-0.5 CPU s, measured by switching parts off) and is reported beside it.
  */
 import { join } from "node:path";
 import { Outbox } from "../../../agent/outbox.js";
@@ -12,14 +16,13 @@ import { buildZoneIndex } from "../../../config/zones/index.js";
 import { seededRandom } from "../../../simulator/prng.js";
 import { CITY_TIME_ZONE, makeCityZones } from "../../zones/city-zones.js";
 import { until, type BenchOptions, type RowResult } from "../measure.js";
-import { benchConfig, truckAgent } from "../truck-agent.js";
-import { EPOCHS_PER_HOUR, truckStream } from "../workload.js";
+import { benchConfig, truckAgent, type TruckAgent } from "../truck-agent.js";
+import { EPOCHS_PER_HOUR, truckStream, type TruckStream } from "../workload.js";
 
 const TARGET_S = 1;
 
 export async function cpuRow(options: BenchOptions): Promise<RowResult> {
   const epochs = options.quick ? EPOCHS_PER_HOUR / 10 : EPOCHS_PER_HOUR;
-  const stream = truckStream(0, epochs);
   const zones = buildZoneIndex(makeCityZones(50, seededRandom(7)), { timeZone: CITY_TIME_ZONE });
   const config = benchConfig("BENCH-CPU");
   const outbox = await Outbox.open(join(options.scratch, "cpu-outbox"), outboxOptionsFor(config.outbox));
@@ -31,27 +34,56 @@ export async function cpuRow(options: BenchOptions): Promise<RowResult> {
     pending.push(outbox.accept(record));
   });
 
-  const wallStart = performance.now();
-  const cpuStart = process.cpuUsage();
-  await agent.feed(stream, true);
-  await until(() => agent.linesSeen() >= stream.sentences, 120_000, "the GPS reader to see every line");
+  // Every record of the hour synced before its clock stops: the outbox's work is the hour's too.
+  const settle = async () => {
+    await outbox.flush();
+    await Promise.all(pending.splice(0));
+  };
+  const firstHour = await replayHour(agent, truckStream(0, epochs), settle);
+  const nextHour = truckStream(epochs, epochs);
+  collectGarbage();
+  const secondHour = await replayHour(agent, nextHour, settle);
   agent.close();
-  await outbox.flush();
-  await Promise.all(pending);
-  const cpu = process.cpuUsage(cpuStart);
-  const wallS = (performance.now() - wallStart) / 1000;
   await outbox.close();
 
-  const cpuS = ((cpu.user + cpu.system) / 1e6) * (EPOCHS_PER_HOUR / epochs);
+  const scale = EPOCHS_PER_HOUR / epochs;
+  const cpuS = secondHour.cpuS * scale;
   return {
     id: "2",
-    name: "CPU per truck-hour (absolute)",
+    name: "CPU per truck-hour (absolute), second hour of a run",
     unit: "CPU s",
     agent: cpuS,
     baseline: null,
     ratio: cpuS / TARGET_S,
     target: `≤ ${TARGET_S} s`,
     met: cpuS <= TARGET_S,
-    detail: { epochs, sentences: stream.sentences, scaleFrames: epochs, records, userS: cpu.user / 1e6, systemS: cpu.system / 1e6, wallS, scaledBy: EPOCHS_PER_HOUR / epochs },
+    detail: { epochs, sentences: secondHour.sentences, scaleFrames: epochs, records, firstHourCpuS: firstHour.cpuS * scale, secondHour, scaledBy: scale },
   };
+}
+
+/** Feeds one stream and waits until every line went through and its records are synced; the process's CPU time it took. */
+async function replayHour(agent: TruckAgent, stream: TruckStream, settle: () => Promise<void>): Promise<{ cpuS: number; userS: number; systemS: number; wallS: number; sentences: number }> {
+  const seenBefore = agent.linesSeen();
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  await agent.feed(stream, true);
+  await until(() => agent.linesSeen() - seenBefore >= stream.sentences, 120_000, "the GPS reader to see every line");
+  await settle();
+  const cpu = process.cpuUsage(cpuStart);
+  return {
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    userS: cpu.user / 1e6,
+    systemS: cpu.system / 1e6,
+    wallS: (performance.now() - wallStart) / 1000,
+    sentences: stream.sentences,
+  };
+}
+
+/**
+ * The first hour's input (tens of megabytes the bench made, which an agent reading a serial port
+ * never holds) collected before the second hour's clock starts. `npm run bench` runs node with
+ * --expose-gc; without it the second hour pays for that garbage too.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }

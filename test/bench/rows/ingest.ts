@@ -13,7 +13,7 @@ import { truckStream } from "../workload.js";
 
 export async function ingestRow(options: BenchOptions): Promise<RowResult> {
   const epochs = options.quick ? 3000 : 18_000;
-  const stream = truckStream(0, epochs);
+  const stream = truckStream(0, epochs, true);
   const zones = buildZoneIndex(makeCityZones(50, seededRandom(7)), { timeZone: CITY_TIME_ZONE });
   const config = benchConfig("BENCH-INGEST");
 
