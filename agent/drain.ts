@@ -15,7 +15,7 @@ import type { AgentRecord } from "./contracts.js";
 import { BATCH_CONTENT_TYPE, packBatch, type BatchLimits } from "./batch.js";
 import { recordHash } from "./trail/chain.js";
 import type { Signer } from "./trail/identity.js";
-import { PRIORITY_CLASSES, type Outbox, type PriorityClass } from "./outbox.js";
+import { PRIORITY_CLASSES, storedJson, type Outbox, type PriorityClass } from "./outbox.js";
 
 export interface BackfillOptions extends BatchLimits {
   /** Batch a class only while at least this many of its records wait. 0 disables batching. */
@@ -81,8 +81,13 @@ export class Drain {
   }
 
   private single(record: AgentRecord): OutgoingMessage {
+    const json = storedJson(record);
     const sig = this.signer?.sign(recordHash(record));
-    return { records: [record], kind: record.kind, payload: JSON.stringify(sig === undefined ? record : { ...record, sig }) };
+    if (sig === undefined) return { records: [record], kind: record.kind, payload: json };
+
+    // The stored JSON with `sig` as its last key: what JSON.stringify({ ...record, sig }) writes.
+    const payload = record.sig === undefined ? `${json.slice(0, -1)},"sig":${JSON.stringify(sig)}}` : JSON.stringify({ ...record, sig });
+    return { records: [record], kind: record.kind, payload };
   }
 
   /**

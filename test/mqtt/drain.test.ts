@@ -3,14 +3,18 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentRecord } from "../../agent/contracts.js";
 import { decodeBatch } from "../../agent/batch.js";
+import { Drain } from "../../agent/drain.js";
 import { ReferenceConsumer } from "../../agent/consumer.js";
 import { Outbox } from "../../agent/outbox.js";
 import { RecordFactory } from "../../agent/records.js";
 import { SequenceStore } from "../../agent/sequence.js";
+import { recordHash } from "../../agent/trail/chain.js";
+import { verifyTrailSignature } from "../../agent/trail/identity.js";
 import { Uplink, type UplinkOptions } from "../../agent/uplink.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
 import { waitFor } from "../helpers/wait-for.js";
 import { fixAt } from "../outbox/records-fixture.js";
+import { newIdentity } from "../trail/stream.js";
 import { startAedes, type TestBroker } from "./aedes-broker.js";
 import { uplinkOptions } from "./uplink-options.js";
 
@@ -145,5 +149,27 @@ describe("the in-flight window", () => {
 
     for (const go of release.splice(0)) go();
     await waitFor(() => outbox.depth === 0, 5000, "deleted");
+  });
+});
+
+describe("a single record's payload", () => {
+  it("is the record as stored, with its signature as the last key when the truck signs", async () => {
+    const records = [position(0), weight(1234), event("overspeed")];
+    await Promise.all(records.map((r) => outbox.accept(r)));
+    const identity = newIdentity();
+
+    for (const signer of [null, identity.signer]) {
+      const drain = new Drain(outbox, { minBacklog: 0, maxRecords: 200, maxBytes: 4800 }, signer);
+      const payloads: string[] = [];
+      for (let message = await drain.next(new Set()); message !== null; message = await drain.next(new Set(message.records.map((r) => r.seq)))) {
+        payloads.push(message.payload as string);
+        if (payloads.length > records.length) break;
+      }
+
+      // Events first, then positions, then weights; each exactly what JSON.stringify makes of it.
+      const expected = [records[2]!, records[0]!, records[1]!];
+      expect(payloads).toEqual(expected.map((r) => JSON.stringify(signer === null ? r : { ...r, sig: signer.sign(recordHash(r)) })));
+      if (signer !== null) for (const p of payloads) expect(verifyTrailSignature(identity.publicKey, recordHash(JSON.parse(p)), JSON.parse(p).sig)).toBe(true);
+    }
   });
 });
