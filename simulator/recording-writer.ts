@@ -4,8 +4,12 @@
  * recording-format.ts). A device that goes away (an unplugged adapter) is put on record and
  * reopened every second while the other keeps recording. Stopping writes the trailer and resolves
  * once the file is flushed and closed.
+ *
+ * Going away is seen two ways, because a pulled adapter does not always close the handle: the
+ * port's close (a hang-up), and the device path no longer leading to the terminal that was opened
+ * (udev removed or re-pointed the link) — checked every second, as the reopening is.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, realpathSync, type WriteStream } from "node:fs";
 import { once } from "node:events";
 
 import { SerialPort } from "serialport";
@@ -108,6 +112,7 @@ export class RecordingWriter {
     }
 
     this.ports.set(device.port, port);
+    this.watchPath(device, port, resolvedPath(device.path));
     if (!first) this.write({ t: this.nowMs(), port: device.port, event: "opened" });
     log.info({ port: device.port, path: device.path }, "recording");
     port.on("data", (chunk: Buffer) => this.chunk(device.port, chunk));
@@ -133,12 +138,34 @@ export class RecordingWriter {
     this.retry(device);
   }
 
+  /** While `port` is the device's, checks every second that its path still leads to `terminal`. */
+  private watchPath(device: RecordedDevice, port: SerialPort, terminal: string | null): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.stopped || this.ports.get(device.port) !== port) return;
+
+      const now = resolvedPath(device.path);
+      if (now === terminal) return this.watchPath(device, port, terminal);
+      this.lost(device, port, new Error(now === null ? `${device.path} is gone` : `${device.path} now leads to ${now}`));
+      if (port.isOpen) void closePort(port);
+    }, REOPEN_EVERY_MS);
+    this.timers.add(timer);
+  }
+
   private retry(device: RecordedDevice): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.open(device, false);
     }, REOPEN_EVERY_MS);
     this.timers.add(timer);
+  }
+}
+
+function resolvedPath(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
   }
 }
 

@@ -47,7 +47,9 @@ describe("recording format", () => {
 });
 
 describe("RecordingWriter", () => {
-  it("records an unplug and the bytes after the device is back", async () => {
+  // A hang-up closes the recorder's handle; a silent unplug leaves it open and only the device
+  // path going away tells.
+  it.each(["hangup", "silent"] as const)("records an unplug (%s) and the bytes after the device is back", async (mode) => {
     tmp = await makeTempDir("muck-recorder-");
     device = await VirtualSerialDevice.create({ devicePath: join(tmp.path, "gps") });
     const file = join(tmp.path, "r.ndjson");
@@ -55,8 +57,12 @@ describe("RecordingWriter", () => {
 
     await device.write("before\r\n");
     await sleep(200);
-    await device.unplug("hangup");
-    await sleep(300);
+    await device.unplug(mode);
+    // On record while the device is still away, not only once it is back.
+    const closedDeadline = performance.now() + 5_000;
+    const closedOnRecord = async () => (await readFile(file, "utf8")).includes('"event":"closed"');
+    while (performance.now() < closedDeadline && !(await closedOnRecord())) await sleep(100);
+    expect(await closedOnRecord()).toBe(true);
     await device.replug();
     // The writer reopens every second; write until the bytes after the replug are on record.
     let written = 0;
