@@ -44,11 +44,10 @@ export class GpsDecoder {
    * line ends a sentence too, for devices that end lines with CR alone.
    */
   pushLine(line: string): void {
-    if (line.indexOf("\r") < 0) {
-      this.handle(line);
-      return;
-    }
-    for (const part of line.split("\r")) this.handle(part);
+    const cr = line.indexOf("\r");
+    if (cr < 0) this.handle(line);
+    else if (cr === line.length - 1) this.handle(line.slice(0, cr));
+    else for (const part of line.split("\r")) this.handle(part);
   }
 
   /** Ends the open epoch: at the end of a capture, or after the line has gone quiet. */

@@ -1,8 +1,10 @@
 /**
  * Sits in front of the line parser (@serialport/parser-readline, split on LF) and makes two
  * promises the parser alone cannot:
- *   - a receiver that ends its lines with CR alone still gets its lines out at once: every CR
- *     becomes an LF (CR LF and CR CR LF then give empty lines, which the decoder skips);
+ *   - a receiver that ends its lines with CR alone still gets its lines out at once: a CR that
+ *     an LF does not follow in the same chunk becomes an LF. CR LF is left alone, so a line
+ *     comes out with its CR, which the decoder drops: turning that CR into LF as well gave an
+ *     empty line after every sentence, and each costs the parser as much as a sentence (row 2);
  *   - a stream with no line end at all (garbage at a wrong baud rate) cannot grow the parser's
  *     buffer without bound: after MAX_LINE_BYTES without one, an LF is put in, and the pieces
  *     fail their checksum and are counted like any other noise.
@@ -31,7 +33,7 @@ export class LineGuard extends Transform {
     for (let i = 0; i < out.length; i++) {
       const byte = out[i]!;
       if (byte === CR || byte === LF) {
-        out[i] = LF;
+        if (byte === CR && out[i + 1] !== LF) out[i] = LF;
         since = 0;
       } else if (++since > MAX_LINE_BYTES) {
         return this.rebuilt(chunk);
@@ -43,9 +45,10 @@ export class LineGuard extends Transform {
 
   private rebuilt(chunk: Buffer): Buffer {
     const out: number[] = [];
-    for (const byte of chunk) {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
       if (byte === CR || byte === LF) {
-        out.push(LF);
+        out.push(byte === CR && chunk[i + 1] !== LF ? LF : byte);
         this.sinceLineEnd = 0;
         continue;
       }

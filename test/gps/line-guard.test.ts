@@ -13,19 +13,30 @@ async function guard(input: string, chunkBytes: number): Promise<string> {
   return Buffer.concat(out).toString("latin1");
 }
 
+/** The lines the LF-splitting parser makes of the guard's output, as the decoder sees them (a trailing CR dropped). */
+function lines(guarded: string): string[] {
+  return guarded.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
+}
+
 describe("line guard", () => {
-  it("turns every CR into LF and keeps everything else, in any chunking", async () => {
+  it("ends a line at a lone CR, leaves CR LF alone, and keeps everything else, in any chunking", async () => {
     const input = "$GPGGA,1*00\r\n$GPRMC,2*00\r$GPVTG,3*00\r\r\n\n";
+    const sentences = ["$GPGGA,1*00", "$GPRMC,2*00", "$GPVTG,3*00"];
     for (const chunkBytes of [1, 3, 7, 1000]) {
-      expect(await guard(input, chunkBytes)).toBe("$GPGGA,1*00\n\n$GPRMC,2*00\n$GPVTG,3*00\n\n\n\n");
+      const out = await guard(input, chunkBytes);
+      expect(lines(out).filter((line) => line.length > 0)).toEqual(sentences);
+      expect(out.replaceAll("\r", "").replaceAll("\n", "")).toBe(input.replaceAll("\r", "").replaceAll("\n", ""));
     }
+    // In one chunk a CR LF receiver's sentences come out one line each, no empty line between.
+    expect(await guard("$GPGGA,1*00\r\n$GPRMC,2*00\r\n", 1000)).toBe("$GPGGA,1*00\r\n$GPRMC,2*00\r\n");
   });
 
   it("cuts a line after MAX_LINE_BYTES bytes, counting across chunks, and restarts the count at a line end", async () => {
     const long = "A".repeat(MAX_LINE_BYTES + 6);
-    const expected = `${"A".repeat(MAX_LINE_BYTES)}\n${"A".repeat(6)}\n\n$X\n${"B".repeat(MAX_LINE_BYTES)}\n`;
+    const expected = ["A".repeat(MAX_LINE_BYTES), "A".repeat(6), "$X", "B".repeat(MAX_LINE_BYTES), ""];
     for (const chunkBytes of [1, 7, 512, 5000]) {
-      expect(await guard(`${long}\r\n$X\r${"B".repeat(MAX_LINE_BYTES)}\n`, chunkBytes)).toBe(expected);
+      const out = await guard(`${long}\r\n$X\r${"B".repeat(MAX_LINE_BYTES)}\n`, chunkBytes);
+      expect(lines(out).filter((line, i, all) => line.length > 0 || i === all.length - 1)).toEqual(expected);
     }
   });
 });
