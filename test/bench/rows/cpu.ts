@@ -5,9 +5,11 @@
  * real LevelDB outbox with group commit — replayed as fast as it goes. --quick replays six
  * minutes and scales by ten.
  *
- * Two hours go through one agent and the second is the figure: the agent runs for months, and
- * what a gateway pays every hour is the steady state. The first hour also pays V8 compiling the
- * input path (0.3-0.5 CPU s, measured by switching parts off) and is reported beside it.
+ * Several hours go through one agent, and the median of the hours after the first is the figure:
+ * the agent runs for months, and what a gateway pays every hour is the steady state. The first
+ * hour also pays V8 compiling the input path (0.3-0.5 CPU s, measured by switching parts off) and
+ * is reported beside it. A median of five, because this virtual machine's speed drifts by a third
+ * within minutes and one hour's figure drifts with it.
  */
 import { join } from "node:path";
 import { Outbox } from "../../../agent/outbox.js";
@@ -15,11 +17,13 @@ import { outboxOptionsFor } from "../../../agent/storage-budget.js";
 import { buildZoneIndex } from "../../../config/zones/index.js";
 import { seededRandom } from "../../../simulator/prng.js";
 import { CITY_TIME_ZONE, makeCityZones } from "../../zones/city-zones.js";
-import { until, type BenchOptions, type RowResult } from "../measure.js";
+import { median, until, type BenchOptions, type RowResult } from "../measure.js";
 import { benchConfig, truckAgent, type TruckAgent } from "../truck-agent.js";
 import { EPOCHS_PER_HOUR, truckStream, type TruckStream } from "../workload.js";
 
 const TARGET_S = 1;
+/** Hours measured after the first. */
+const STEADY_HOURS = 5;
 
 export async function cpuRow(options: BenchOptions): Promise<RowResult> {
   const epochs = options.quick ? EPOCHS_PER_HOUR / 10 : EPOCHS_PER_HOUR;
@@ -40,24 +44,27 @@ export async function cpuRow(options: BenchOptions): Promise<RowResult> {
     await Promise.all(pending.splice(0));
   };
   const firstHour = await replayHour(agent, truckStream(0, epochs), settle);
-  const nextHour = truckStream(epochs, epochs);
-  collectGarbage();
-  const secondHour = await replayHour(agent, nextHour, settle);
+  const laterHours: Array<Awaited<ReturnType<typeof replayHour>>> = [];
+  for (let hour = 1; hour <= STEADY_HOURS; hour++) {
+    const input = truckStream(hour * epochs, epochs);
+    collectGarbage();
+    laterHours.push(await replayHour(agent, input, settle));
+  }
   agent.close();
   await outbox.close();
 
   const scale = EPOCHS_PER_HOUR / epochs;
-  const cpuS = secondHour.cpuS * scale;
+  const cpuS = median(laterHours.map((hour) => hour.cpuS)) * scale;
   return {
     id: "2",
-    name: "CPU per truck-hour (absolute), second hour of a run",
+    name: "CPU per truck-hour (absolute), median of hours 2-6 of a run",
     unit: "CPU s",
     agent: cpuS,
     baseline: null,
     ratio: cpuS / TARGET_S,
     target: `≤ ${TARGET_S} s`,
     met: cpuS <= TARGET_S,
-    detail: { epochs, sentences: secondHour.sentences, scaleFrames: epochs, records, firstHourCpuS: firstHour.cpuS * scale, secondHour, scaledBy: scale },
+    detail: { epochs, sentences: firstHour.sentences, scaleFrames: epochs, records, firstHourCpuS: firstHour.cpuS * scale, laterHoursCpuS: laterHours.map((hour) => hour.cpuS * scale), laterHours, scaledBy: scale },
   };
 }
 
@@ -80,8 +87,8 @@ async function replayHour(agent: TruckAgent, stream: TruckStream, settle: () => 
 }
 
 /**
- * The first hour's input (tens of megabytes the bench made, which an agent reading a serial port
- * never holds) collected before the second hour's clock starts. `npm run bench` runs node with
+ * The previous hour's input (tens of megabytes the bench made, which an agent reading a serial
+ * port never holds) collected before the next hour's clock starts. `npm run bench` runs node with
  * --expose-gc; without it the second hour pays for that garbage too.
  */
 function collectGarbage(): void {
