@@ -12,6 +12,8 @@ import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
 
 const MIB = 1024 * 1024;
 const VALUE_BYTES = 8 * 1024;
+/** Tables a running compaction may hold open beyond the cache: its inputs from two levels. */
+const COMPACTION_SLACK = 8;
 
 let dir: TempDir;
 beforeEach(async () => {
@@ -48,12 +50,12 @@ function mappedTables(folder: string): Set<string> {
 }
 
 describe("a store of many tables", () => {
-  it("keeps at most 64 tables of at most ~1 MiB mapped after the full scan at open", async () => {
+  it("keeps about 64 tables of at most ~1 MiB mapped after the full scan at open", async () => {
     const folder = join(dir.path, "outbox");
     await fillStore(folder, 100);
     const tables = readdirSync(folder).filter((name) => name.endsWith(".ldb"));
     // The test means something only if the store has more tables than may stay mapped.
-    expect(tables.length).toBeGreaterThan(80);
+    expect(tables.length).toBeGreaterThan(64 + COMPACTION_SLACK + 8);
 
     const outbox = await Outbox.open(folder, { syncIntervalMs: 10 });
     expect(outbox.depth).toBe(100 * (MIB / VALUE_BYTES));
@@ -61,7 +63,10 @@ describe("a store of many tables", () => {
     await outbox.close();
 
     expect(mapped.size).toBeGreaterThan(0);
-    expect(mapped.size).toBeLessThanOrEqual(64);
+    // 64 in LevelDB's table cache, plus what a background compaction has open at that moment: a
+    // table evicted from the cache stays mapped until its last reader lets go (one CI run saw 65).
+    // Without the options every one of the 80+ tables stays mapped.
+    expect(mapped.size).toBeLessThanOrEqual(64 + COMPACTION_SLACK);
     // LevelDB ends a table once it passes maxFileSize, so one can exceed it by a block.
     const largest = Math.max(...tables.map((name) => statSync(join(folder, name), { throwIfNoEntry: false })?.size ?? 0));
     expect(largest).toBeLessThan(1.25 * MIB);
