@@ -42,7 +42,7 @@ export interface OutboxOptions {
   syncIntervalMs: number;
   /** How long to wait for another process to release the store, ms. Default 60 s. */
   lockWaitMs?: number;
-  /** LevelDB's write buffer, bytes; the agent sizes it from its byte budget (writeBufferFor). Default 1 MiB. */
+  /** LevelDB's write buffer, bytes. Default 1 MiB (WRITE_BUFFER_BYTES, what the agent uses). */
   writeBufferBytes?: number;
 }
 

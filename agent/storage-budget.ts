@@ -36,19 +36,18 @@ const WRITTEN_SHARE_PER_CHECK = 1 / 8;
 const MIB = 1024 * 1024;
 
 /**
- * LevelDB's write buffer for a byte budget: a sixteenth of it, between 256 KiB and 1 MiB. The
- * buffer bounds the memtable (memory) and the write-ahead log (disk the budget has to leave room
- * for), so a tight budget gets a small one. Not larger than 1 MiB: LevelDB's default of 4 MiB
- * costs memory and gains nothing measurable here (benchmark row 4, alternated three times in one
- * process: bare `level` wrote 46-52k records/s with 4 MiB and 46-57k with 1 MiB).
+ * LevelDB's write buffer: 1 MiB, whatever the budget. It bounds the memtable (memory) and the
+ * write-ahead log (disk the budget leaves room for). LevelDB's default of 4 MiB costs memory and
+ * gains nothing measurable here (benchmark row 4, alternated in one process: bare `level` wrote
+ * 46-52k records/s with 4 MiB and 46-57k with 1 MiB); a smaller one for the smallest budgets
+ * (256 KiB for 4 MiB, tried on 2026-12-04) flushed so many small tables that the soak once saw a
+ * compaction peak of 16 MB against its 13 MB bound, and was taken back.
  */
-export function writeBufferFor(maxBytes: number): number {
-  return Math.min(MIB, Math.max(MIB / 4, Math.floor(maxBytes / 16)));
-}
+export const WRITE_BUFFER_BYTES = MIB;
 
 /** The outbox's open options for its configuration section: the runtime's and the benchmark's. */
-export function outboxOptionsFor(outbox: { syncIntervalMs: number; maxBytes: number }): OutboxOptions {
-  return { syncIntervalMs: outbox.syncIntervalMs, writeBufferBytes: writeBufferFor(outbox.maxBytes) };
+export function outboxOptionsFor(outbox: { syncIntervalMs: number }): OutboxOptions {
+  return { syncIntervalMs: outbox.syncIntervalMs, writeBufferBytes: WRITE_BUFFER_BYTES };
 }
 
 export class StorageBudget {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Outbox, recordKey } from "../../agent/outbox.js";
 import { SequenceStore } from "../../agent/sequence.js";
-import { outboxOptionsFor, writeBufferFor } from "../../agent/storage-budget.js";
+import { outboxOptionsFor, WRITE_BUFFER_BYTES } from "../../agent/storage-budget.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
 import { recordMaker } from "./records-fixture.js";
 
@@ -137,11 +137,9 @@ describe("an unreadable record", () => {
 });
 
 describe("the outbox's write buffer", () => {
-  it("follows the byte budget: a sixteenth, between 256 KiB and 1 MiB", () => {
-    expect(writeBufferFor(4 * MIB)).toBe(MIB / 4);
-    expect(writeBufferFor(8 * MIB)).toBe(MIB / 2);
-    expect(writeBufferFor(512 * MIB)).toBe(MIB);
-    expect(outboxOptionsFor({ syncIntervalMs: 200, maxBytes: 4 * MIB })).toEqual({ syncIntervalMs: 200, writeBufferBytes: MIB / 4 });
+  it("is 1 MiB in the agent's options, whatever the budget", () => {
+    expect(WRITE_BUFFER_BYTES).toBe(MIB);
+    expect(outboxOptionsFor({ syncIntervalMs: 200 })).toEqual({ syncIntervalMs: 200, writeBufferBytes: MIB });
   });
 
   it("reaches LevelDB: a small buffer turns about a megabyte of records into tables, the default keeps them in its log", async () => {
