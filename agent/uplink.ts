@@ -25,6 +25,7 @@ import { DailyBytes } from "./daily-bytes.js";
 import { Drain, type BackfillOptions, type OutgoingMessage } from "./drain.js";
 import type { Signer } from "./trail/identity.js";
 import type { Outbox } from "./outbox.js";
+import { heapForBacklog } from "./heap-tuning.js";
 import { reopenDelayMs } from "../drivers/serial/backoff.js";
 import { loadUplinkSecrets, urlForLog, type SecretSources, type UplinkSecrets } from "./uplink-secrets.js";
 
@@ -373,6 +374,7 @@ export class Uplink extends EventEmitter<{ acked: [records: SentRecord[]]; conne
 
   private async fillWindow(): Promise<void> {
     // Stopping: what is in flight may still be acknowledged, nothing new goes out.
+    heapForBacklog(this.outbox.depth);
     while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
       const client = this.client!;
       const message = await this.drain.next(this.inFlightRecordSeqs, this.bytes.deferred());

@@ -4,7 +4,6 @@
  * first and exits 0 once the outbox is closed. SIGHUP reloads the local file and its zones.
  */
 import { Command } from "commander";
-import { tuneHeapForGateway } from "../heap-tuning.js";
 import { logger, setLogLevel, type LogLevel } from "../log.js";
 import { ConfigManager } from "../ota/config-manager.js";
 import { loadStartupConfig } from "../ota/startup.js";
@@ -18,7 +17,6 @@ export function runCommand(): Command {
     .option("--log-level <level>", "override log.level from the config (fatal … trace, silent)")
     .option("--print-records", "also print each accepted record as NDJSON on stdout", false)
     .action(async (opts: { config: string; logLevel?: LogLevel; printRecords: boolean }) => {
-      tuneHeapForGateway();
       const startup = await loadStartupConfig(opts.config);
       const { config, zones, zonesFrom } = startup.composed;
       setLogLevel(opts.logLevel ?? config.log.level);

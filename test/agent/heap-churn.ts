@@ -4,9 +4,10 @@
  * seen, in bytes, with the agent's heap settings (argv[2] = "tuned") or V8's defaults.
  */
 import { getHeapStatistics } from "node:v8";
-import { tuneHeapForGateway } from "../../agent/heap-tuning.js";
+import { TIGHT_HEAP_FROM_RECORDS, heapForBacklog } from "../../agent/heap-tuning.js";
 
-if (process.argv[2] === "tuned") tuneHeapForGateway();
+// As the uplink does while a backlog drains.
+if (process.argv[2] === "tuned") heapForBacklog(TIGHT_HEAP_FROM_RECORDS);
 
 // 100,000 records in flight: about 20 MB live, each promoted before it dies.
 const WINDOW = 100_000;

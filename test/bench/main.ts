@@ -11,7 +11,6 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import Table from "cli-table3";
-import { tuneHeapForGateway } from "../../agent/heap-tuning.js";
 import { setLogLevel, type LogLevel } from "../../agent/log.js";
 import { AGENT_VERSION } from "../../agent/version.js";
 import { startMosquitto, mosquittoPresent } from "../mqtt/mosquitto.js";
@@ -55,8 +54,6 @@ async function main(): Promise<number> {
     return 2;
   }
   setLogLevel((process.env.MUCK_LOG_LEVEL as LogLevel | undefined) ?? "error");
-  // The agent's own heap settings, as `muck-agent run` applies them; the baselines share them.
-  tuneHeapForGateway();
   const only = opts.only?.split(",").map((id) => id.trim());
   const selected = ROWS.filter((row) => only === undefined || only.includes(row.id));
 

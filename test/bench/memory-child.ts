@@ -5,7 +5,6 @@
  * pipeline into the outbox, then lets an uplink to the live broker (argv[4]) drain for a few
  * seconds. Prints its peak RSS in bytes as JSON.
  */
-import { tuneHeapForGateway } from "../../agent/heap-tuning.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Outbox } from "../../agent/outbox.js";
@@ -17,7 +16,6 @@ import { CITY_TIME_ZONE, makeCityZones } from "../zones/city-zones.js";
 import { benchConfig, truckAgent } from "./truck-agent.js";
 import { truckStream } from "./workload.js";
 
-tuneHeapForGateway();
 const [dataDir, downUrl, liveUrl, truckId, epochsArg, drainSArg] = process.argv.slice(2) as [string, string, string, string, string, string];
 const config = benchConfig(truckId, { dataDir });
 let peak = process.memoryUsage.rss();

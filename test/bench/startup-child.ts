@@ -5,11 +5,9 @@
  * soon as start() returns, and the clock stops at that record's PUBACK. No GPS device exists at
  * the configured path, so no input competes with it. Prints the milliseconds as JSON.
  */
-import { tuneHeapForGateway } from "../../agent/heap-tuning.js";
 import { Agent } from "../../agent/runtime.js";
 import { benchConfig } from "./truck-agent.js";
 
-tuneHeapForGateway();
 const [dataDir, url, truckId] = process.argv.slice(2) as [string, string, string];
 const config = benchConfig(truckId, { dataDir, gps: { path: `${dataDir}/no-gps` }, mqtt: { url } });
 

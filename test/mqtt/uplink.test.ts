@@ -1,6 +1,7 @@
 /** The uplink against a real broker (aedes, in-process, over TCP on 127.0.0.1). */
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { TIGHT_HEAP_FROM_RECORDS, heapIsTight } from "../../agent/heap-tuning.js";
 import { Outbox } from "../../agent/outbox.js";
 import { Uplink, type UplinkOptions } from "../../agent/uplink.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
@@ -47,6 +48,22 @@ describe("uplink", () => {
     expect(positions.map((m) => JSON.parse(m.payload).seq)).toEqual(records.map((r) => r.seq));
     expect(uplink.stats()).toMatchObject({ connected: true, acknowledged: 200, inFlight: 0 });
   });
+
+  it("holds the heap tight while it drains a backlog, and lets go once the backlog is gone", async () => {
+    const make = recordMaker(dir.path);
+    const backlog = make(TIGHT_HEAP_FROM_RECORDS + 500);
+    for (let i = 0; i < backlog.length; i += 2000) await Promise.all(backlog.slice(i, i + 2000).map((r) => outbox.accept(r)));
+    expect(heapIsTight()).toBe(false);
+    const uplink = startUplink(broker.url);
+
+    await waitFor(() => uplink.stats().acknowledged > 0, 10_000, "the drain to start");
+    expect(heapIsTight()).toBe(true);
+    await waitFor(() => outbox.depth === 0, 30_000, "the backlog drained");
+    // The next record after the backlog: the uplink sees a store with nothing waiting.
+    await outbox.accept(make(1)[0]!);
+    await waitFor(() => outbox.depth === 0, 5000, "the new record delivered");
+    expect(heapIsTight()).toBe(false);
+  }, 60_000);
 
   it("keeps records in LevelDB while the broker's PUBACKs are withheld, and re-sends them after a reconnect", async () => {
     const proxy = await startPubackProxy(broker.port);
