@@ -35,7 +35,7 @@ export function heapForBacklog(waiting: number): void {
   setFlagsFromString(`--heap-growing-percent=${tight ? HEAP_GROWING_PERCENT : 0}`);
 }
 
-/** Whether the heap is held tight now (for tests and status). */
+/** Whether the heap is held tight now (the tests ask). */
 export function heapIsTight(): boolean {
   return tight;
 }
