@@ -31,6 +31,22 @@ describe("line guard", () => {
     expect(await guard("$GPGGA,1*00\r\n$GPRMC,2*00\r\n", 1000)).toBe("$GPGGA,1*00\r\n$GPRMC,2*00\r\n");
   });
 
+  it("never writes into the chunk it was given: a lone CR is turned into LF in a copy", async () => {
+    const lineGuard = new LineGuard();
+    const out: Buffer[] = [];
+    lineGuard.on("data", (chunk: Buffer) => out.push(chunk));
+    const crOnly = Buffer.from("$GPRMC,2*00\r$GPVTG,3*00\r", "latin1");
+    const crLf = Buffer.from("$GPGGA,1*00\r\n", "latin1");
+    lineGuard.write(crOnly);
+    lineGuard.write(crLf);
+    lineGuard.end();
+    await new Promise((resolve) => lineGuard.on("end", resolve));
+
+    // The serial port may still hold the chunk it read; the guard's output is its own.
+    expect(crOnly.toString("latin1")).toBe("$GPRMC,2*00\r$GPVTG,3*00\r");
+    expect(out.map((chunk) => chunk.toString("latin1"))).toEqual(["$GPRMC,2*00\n$GPVTG,3*00\n", "$GPGGA,1*00\r\n"]);
+  });
+
   it("cuts a line after MAX_LINE_BYTES bytes, counting across chunks, and restarts the count at a line end", async () => {
     const long = "A".repeat(MAX_LINE_BYTES + 6);
     const expected = ["A".repeat(MAX_LINE_BYTES), "A".repeat(6), "$X", "B".repeat(MAX_LINE_BYTES), ""];
