@@ -19,7 +19,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 
-export const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 30;
 /** Records waiting from which a drain keeps the heap tight; it lets go below half of it. */
 export const TIGHT_HEAP_FROM_RECORDS = 10_000;
 

@@ -20,7 +20,8 @@ export function isoTime(ms: number): string {
   // A fractional ms is cut off by the Date: only whole ones parse back to themselves.
   if (!Number.isInteger(ms)) return new Date(ms).toISOString();
 
-  const text = ms - secondStart >= 0 && ms - secondStart < 1000 ? secondText + milliseconds(ms - secondStart) : formatted(ms);
+  const intoSecond = ms - secondStart;
+  const text = intoSecond >= 0 && intoSecond < 1000 ? secondText + milliseconds(intoSecond) : formatted(ms);
   remember(text, ms);
   return text;
 }

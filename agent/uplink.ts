@@ -373,8 +373,8 @@ export class Uplink extends EventEmitter<{ acked: [records: SentRecord[]]; conne
   }
 
   private async fillWindow(): Promise<void> {
-    // Stopping: what is in flight may still be acknowledged, nothing new goes out.
     heapForBacklog(this.outbox.depth);
+    // Stopping: what is in flight may still be acknowledged, nothing new goes out.
     while (this.connected && !this.stopped && this.inFlight.size < this.options.maxInFlight) {
       const client = this.client!;
       const message = await this.drain.next(this.inFlightRecordSeqs, this.bytes.deferred());
