@@ -152,11 +152,19 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
       // mapped: a big backlog left about 64 MiB of table pages resident (benchmark row 6) that
       // the drain, reading from the oldest record on, mostly does not need. Closing and opening
       // the store again unmaps them, for one more open (milliseconds: the log is empty after a
-      // close). Should another process take the lock in between, the open waits as any open does.
+      // close). Another process may take the lock in between and write: the open then has to
+      // wait for it, and the counts and chain head read under the first open are read again.
+      // (One that opened, wrote and closed inside the gap of a millisecond or two, with its own
+      // open and synced write, would not be noticed; a second agent holds the store open.)
       await db.close();
-      ({ db, quarantined } = await openStore(folder, openOptions));
-      if (quarantined === null) outbox.db = db;
-      else outbox = new Outbox(db, options, folder);
+      let waited: boolean;
+      ({ db, quarantined, waited } = await openStore(folder, openOptions));
+      if (quarantined === null && !waited) {
+        outbox.db = db;
+      } else {
+        outbox = new Outbox(db, options, folder);
+        if (quarantined === null) await outbox.recount();
+      }
     }
     if (quarantined !== null) outbox.log.warn({ folder }, "fresh outbox: the trail's hash chain starts again (outbox_lost accounts for the break)");
 
@@ -451,6 +459,13 @@ export class Outbox extends EventEmitter<{ durable: [lastSeq: number]; rewind: [
     }
     recovery.recovered += batch.length;
     return [];
+  }
+
+  /** Counts and chain head read again, after another process had the store between two opens. */
+  private async recount(): Promise<void> {
+    this.log.warn({ folder: this.folder }, "another process had the store while the outbox reopened it; counting its records again");
+    await this.loadCounters();
+    await this.loadChainHead();
   }
 
   private async loadChainHead(): Promise<void> {

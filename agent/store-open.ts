@@ -48,11 +48,11 @@ export interface QuarantinedStore {
   error: string;
 }
 
-/** Opens the folder; a corrupt one is moved aside and `quarantined` says where. */
+/** Opens the folder; a corrupt one is moved aside and `quarantined` says where; `waited`: another process held it first. */
 export async function openStore(
   folder: string,
   options: StoreOpenOptions,
-): Promise<{ db: OutboxDb; quarantined: QuarantinedStore | null }> {
+): Promise<{ db: OutboxDb; quarantined: QuarantinedStore | null; waited: boolean }> {
   const log = logger("outbox");
   const started = performance.now();
   let quarantined: QuarantinedStore | null = null;
@@ -62,7 +62,7 @@ export async function openStore(
     try {
       await db.open();
       if (attempt > 0 && quarantined === null) log.info({ folder, waitedMs: performance.now() - started }, "store opened after waiting for its lock");
-      return { db, quarantined };
+      return { db, quarantined, waited: attempt > 0 };
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 

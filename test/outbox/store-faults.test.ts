@@ -8,6 +8,7 @@ import { Outbox } from "../../agent/outbox.js";
 import { SequenceStore } from "../../agent/sequence.js";
 import { LEVEL, captureLogs } from "../helpers/log-capture.js";
 import { makeTempDir, type TempDir } from "../helpers/temp-dir.js";
+import { sleep, waitFor } from "../helpers/wait-for.js";
 import { recordMaker } from "./records-fixture.js";
 
 let dir: TempDir;
@@ -44,6 +45,51 @@ describe("F10: two processes, one store", () => {
     expect(warnings).toHaveLength(1);
     await outbox.close();
   });
+
+  it("counts again when another process wrote between the key scan and the second open", async () => {
+    // The outbox closes the store after its key scan and opens it again; a second process
+    // spinning on the store, once it has seen it locked, gets in between. A try it misses is
+    // repeated; each try must leave the counts right either way.
+    const folder = join(dir.path, "outbox");
+    let caughtInTheGap = 0;
+    for (let attempt = 0; attempt < 5 && caughtInTheGap === 0; attempt++) {
+      const before = await Outbox.open(folder, { syncIntervalMs: 10 });
+      await Promise.all(recordMaker(join(dir.path, `seq-${attempt}`))(200).map((r, i) => before.accept({ ...r, seq: attempt * 1000 + i + 1, id: `TRK-T1:${attempt * 1000 + i + 1}` })));
+      const depthBefore = before.depth;
+      const intruderSeq = 5_000_000 + attempt;
+      const intruder = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "gap-intruder.ts"), folder, String(intruderSeq), "300"], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const exited = new Promise((resolve) => intruder.on("exit", resolve));
+      let said = "";
+      intruder.stdout.on("data", (d: Buffer) => (said += d.toString()));
+      await before.close();
+      await waitFor(() => said.includes("ready"), 10_000, "the intruder to start");
+
+      const outbox = await Outbox.open(folder, { syncIntervalMs: 10, lockWaitMs: 10_000 });
+      // An intruder that got in wrote and closed before this open could finish; one that did
+      // not is kept out by it until it closes.
+      await sleep(100);
+      const intruded = said.includes("wrote");
+      if (intruded) {
+        caughtInTheGap++;
+        expect(outbox.depth).toBe(depthBefore + 1);
+        expect(outbox.depthOf(0)).toBe(1);
+        expect(outbox.maxSeq).toBe(intruderSeq);
+        expect((await outbox.read(0, 0, 10)).map((r) => r.seq)).toEqual([intruderSeq]);
+      } else {
+        expect(outbox.depth).toBe(depthBefore);
+      }
+      await outbox.close();
+      await exited;
+      // Whoever wrote last, the next open counts everything, and the intruder's event is sent.
+      const after = await Outbox.open(folder, { syncIntervalMs: 10 });
+      expect(after.depthOf(0)).toBe(1);
+      await after.ack(await after.read(0, 0, 10));
+      await after.close();
+    }
+    expect(caughtInTheGap).toBeGreaterThan(0);
+  }, 60_000);
 
   it("gives up with STORE_LOCKED after lockWaitMs", async () => {
     const holder = await Outbox.open(join(dir.path, "outbox"), { syncIntervalMs: 10 });
