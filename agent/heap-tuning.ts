@@ -14,10 +14,12 @@
  * more CPU (row 2, three alternating pairs: 1.33 vs 1.25 CPU s an hour) and saved nothing worth
  * it, so with no backlog V8 keeps its own heuristics. V8 reads the flag each time it sets the
  * next limit, so switching it at run time takes effect at the next full collection. The flag is
- * the process's: in a fleet of trucks as worker threads of one process, one draining truck
- * tightens the heap of all of them, which costs them a little CPU and nothing else.
+ * the process's, so only an agent that has the process to itself (its main thread) sets it: in
+ * the simulator's fleet, trucks are worker threads of one process, and one truck ending its
+ * drain would loosen the heap under another still draining (a trial saw 132 MB instead of 65).
  */
 import { setFlagsFromString } from "node:v8";
+import { isMainThread } from "node:worker_threads";
 
 const HEAP_GROWING_PERCENT = 30;
 /** Records waiting from which a drain keeps the heap tight; it lets go below half of it. */
@@ -27,6 +29,7 @@ let tight = false;
 
 /** Called by the uplink as it drains, with the records still waiting. Cheap when nothing changes. */
 export function heapForBacklog(waiting: number): void {
+  if (!isMainThread) return;
   const wanted = tight ? waiting > TIGHT_HEAP_FROM_RECORDS / 2 : waiting >= TIGHT_HEAP_FROM_RECORDS;
   if (wanted === tight) return;
 

@@ -4,7 +4,9 @@
  * grows to several times what is live before a full collection; tuned, it stays near it.
  */
 import { spawnSync } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TIGHT_HEAP_FROM_RECORDS, heapForBacklog, heapIsTight } from "../../agent/heap-tuning.js";
 
@@ -41,5 +43,25 @@ describe("when the heap is held tight", () => {
 
     heapForBacklog(TIGHT_HEAP_FROM_RECORDS / 2);
     expect(heapIsTight()).toBe(false);
+  });
+});
+
+describe("in a worker thread", () => {
+  it("leaves the process's heap setting alone: other threads share it", async () => {
+    // A worker does not inherit tsx's loader on Node 20: register it first, as the fleet does.
+    const target = pathToFileURL(join(import.meta.dirname, "heap-worker.ts")).href;
+    const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
+    const worker = new Worker(boot, { eval: true });
+    const tight = await new Promise<boolean>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+
+    expect(tight).toBe(false);
+    // The same backlog on the main thread does tighten it.
+    heapForBacklog(TIGHT_HEAP_FROM_RECORDS * 10);
+    expect(heapIsTight()).toBe(true);
+    heapForBacklog(0);
   });
 });
